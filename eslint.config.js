@@ -1,0 +1,41 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web-ext-artifacts/**', 'bench-results/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // src/core is pure logic: no browser API, so it tests and runs anywhere.
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['webextension-polyfill', '**/background/**', '**/storage/**', '**/ui/**'] }],
+      'no-restricted-globals': ['error', 'chrome', 'browser', 'indexedDB', 'localStorage'],
+    },
+  },
+  {
+    // Components render from props: the browser is reached only from each page's main.tsx.
+    files: ['src/ui/**/*.tsx'],
+    ignores: ['src/ui/**/main.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['webextension-polyfill', '**/messaging/send-message'] }] },
+  },
+  {
+    // The Chrome/Firefox split of onAuthRequired lives in one file only.
+    files: ['src/**'],
+    ignores: ['src/background/auth-listener.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='onAuthRequired']", message: 'Use src/background/auth-listener.ts.' },
+      ],
+    },
+  },
+);

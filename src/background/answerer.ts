@@ -1,0 +1,158 @@
+import { readChallenge, type Challenge } from '../core/challenge';
+import { decide } from '../core/decide';
+import { makeLogRecord, type LogRecord } from '../core/log-record';
+import type { Outcome } from '../core/outcome';
+import type { PromptBoard, PromptView } from '../core/prompt-board';
+import type { ProxyEndpoint } from '../core/proxy-endpoint';
+import type { RequestTracker } from '../core/request-tracker';
+import type { Settings } from '../core/settings';
+import type { Scope } from '../core/credential';
+import type { CredentialStore } from '../storage/credential-store';
+import type { SubmitResult } from '../messaging/protocol';
+
+/** What the browser is told, whichever browser it is (the adapter translates). */
+export type AuthAnswer =
+  | { readonly kind: 'credentials'; readonly username: string; readonly password: string }
+  | { readonly kind: 'cancel' }
+  /** Let the browser do what it would without us (its own dialog, or the site's 401 flow). */
+  | { readonly kind: 'default' };
+
+export interface AnswererDeps {
+  readonly store: CredentialStore;
+  readonly board: PromptBoard;
+  readonly tracker: RequestTracker;
+  readonly settings: () => Settings;
+  /** Resolves once settings are loaded; shared like the credential load. */
+  readonly settingsReady: () => Promise<void>;
+  readonly log: (record: LogRecord) => void;
+  readonly openPromptWindow: (prompt: PromptView) => void;
+  readonly now: () => number;
+  readonly newId: () => string;
+}
+
+export interface PromptSubmission {
+  readonly promptId: string;
+  readonly proxy: ProxyEndpoint;
+  readonly realm: string;
+  readonly username: string;
+  readonly password: string;
+  readonly scope: Scope;
+}
+
+const DEFAULT: AuthAnswer = { kind: 'default' };
+const CANCEL: AuthAnswer = { kind: 'cancel' };
+
+/**
+ * The answerer: turns one onAuthRequired event into an answer. Browser-neutral;
+ * the background gives it storage, windows and the log through `deps`.
+ */
+export class Answerer {
+  constructor(private readonly deps: AnswererDeps) {}
+
+  async answer(details: unknown): Promise<AuthAnswer> {
+    const challenge = readChallenge(details);
+    // Not a proxy challenge (a site's 401), or nothing we can read: untouched.
+    if (!challenge?.isProxy) return DEFAULT;
+    const { deps } = this;
+    const started = deps.now();
+    await Promise.all([deps.store.ready(), deps.settingsReady()]);
+    const settings = deps.settings();
+    const track = deps.tracker.countAttempt(challenge.requestId, started);
+    const decision = decide({ challenge, track, credentials: deps.store.list(), attemptCap: settings.attemptCap });
+    const record = (outcome: Outcome, extra: { answerMs?: number; username?: string } = {}): void =>
+      deps.log(makeLogRecord(challenge, { outcome, attempt: track.attempts, time: deps.now(), urlDetail: settings.urlDetail, ...extra }));
+
+    let rejectedUsername: string | undefined;
+    if ('rejectedCredentialId' in decision && decision.rejectedCredentialId !== undefined) {
+      const refused = deps.store.get(decision.rejectedCredentialId);
+      rejectedUsername = refused?.username ?? deps.tracker.get(challenge.requestId)?.suppliedUsername;
+      deps.tracker.clearSupplied(challenge.requestId);
+      record('rejected', rejectedUsername === undefined ? {} : { username: rejectedUsername });
+      await deps.store.markRejected(decision.rejectedCredentialId);
+    }
+
+    switch (decision.kind) {
+      case 'ignore':
+        return DEFAULT;
+      case 'unsupported':
+        record('unsupported-scheme');
+        return DEFAULT;
+      case 'cap':
+        record('attempt-cap');
+        deps.tracker.finish(challenge.requestId);
+        return CANCEL;
+      case 'supply': {
+        const { credential } = decision;
+        deps.tracker.recordSupplied(challenge.requestId, credential.id, credential.username);
+        record('answered-saved', { answerMs: deps.now() - started, username: credential.username });
+        return { kind: 'credentials', username: credential.username, password: credential.password };
+      }
+      case 'prompt':
+        return this.#waitForPrompt(challenge, started, record, decision.rejectedCredentialId === undefined ? undefined : { username: rejectedUsername });
+    }
+  }
+
+  async #waitForPrompt(
+    challenge: Challenge,
+    started: number,
+    record: (outcome: Outcome, extra?: { answerMs?: number; username?: string }) => void,
+    rejection: { username?: string | undefined } | undefined,
+  ): Promise<AuthAnswer> {
+    const { deps } = this;
+    const joined = deps.board.join(challenge, rejection && (rejection.username === undefined ? {} : { username: rejection.username }));
+    record('prompted');
+    if (joined.opened) deps.openPromptWindow(joined.prompt);
+    const result = await joined.result;
+    if (result.kind === 'submit') {
+      deps.tracker.recordSupplied(challenge.requestId, result.credentialId, result.username);
+      record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
+      return { kind: 'credentials', username: result.username, password: result.password };
+    }
+    deps.tracker.finish(challenge.requestId);
+    if (deps.settings().onCancel === 'browser') {
+      record('handed-to-browser');
+      return DEFAULT;
+    }
+    record(result.reason === 'timeout' ? 'timed-out' : 'cancelled-user');
+    return CANCEL;
+  }
+
+  /**
+   * The user signed in. Saves the credential (unless "just this once") and
+   * answers every request waiting on the prompt. If the prompt is gone — the
+   * background restarted while it was open — the credential is still saved and
+   * the page is told so the user can reload.
+   */
+  async submit(submission: PromptSubmission): Promise<SubmitResult> {
+    const { deps } = this;
+    const prompt = deps.board.get(submission.promptId);
+    // The open prompt's own proxy and realm win over what the page sent.
+    const proxy = prompt?.proxy ?? submission.proxy;
+    const realm = prompt?.realm ?? submission.realm;
+    let credentialId: string;
+    if (submission.scope === 'once') {
+      credentialId = `once-${deps.newId()}`;
+    } else {
+      const saved = await deps.store.upsertEntered(
+        {
+          proxy,
+          ...(realm ? { realm } : {}),
+          username: submission.username,
+          password: submission.password,
+          scope: submission.scope,
+        },
+        deps.now(),
+        deps.newId,
+      );
+      credentialId = saved.id;
+    }
+    const answered = prompt
+      ? deps.board.submit(prompt.id, { username: submission.username, password: submission.password, credentialId })
+      : 0;
+    return { answered, saved: submission.scope !== 'once', promptGone: prompt === undefined };
+  }
+
+  cancel(promptId: string): number {
+    return this.deps.board.cancel(promptId, 'user');
+  }
+}

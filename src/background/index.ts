@@ -1,0 +1,73 @@
+/**
+ * The background: wiring only. Listeners are registered synchronously here,
+ * before any await, or the event that woke the worker is missed.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import { PromptBoard } from '../core/prompt-board';
+import { RequestTracker } from '../core/request-tracker';
+import { announceChange } from '../messaging/events-channel';
+import { CredentialStore } from '../storage/credential-store';
+import { loadOrCreateDataKey } from '../storage/data-key';
+import { EventLogWriter } from '../storage/event-log';
+import { Vault } from '../storage/vault';
+import { Answerer } from './answerer';
+import { listenForAuthChallenges } from './auth-listener';
+import { showWaitingCount } from './badge';
+import { KeepAlive } from './keep-alive';
+import { createHandlers } from './message-handlers';
+import { dispatchMessage, isTrustedSender } from './message-router';
+import { PromptWindows } from './prompt-windows';
+import { listenForRequestResults } from './request-results';
+import { SettingsCache } from './settings-cache';
+
+let dataKey: Promise<CryptoKey> | undefined;
+const vault = new Vault(
+  { device: browser.storage.local, session: browser.storage.session },
+  () => (dataKey ??= loadOrCreateDataKey()),
+);
+const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${problem.message}`));
+const settings = new SettingsCache(browser.storage.local);
+const tracker = new RequestTracker();
+const log = new EventLogWriter(() => settings.current().logLimit, () => announceChange('log'));
+const keepAlive = new KeepAlive();
+const board: PromptBoard = new PromptBoard(
+  () => settings.current().promptTimeoutSec * 1000,
+  undefined,
+  () => {
+    keepAlive.update(board.list().length > 0);
+    showWaitingCount(board.waitingTotal());
+    void windows.closeEnded(new Set(board.list().map((p) => p.id)));
+    announceChange('prompts');
+  },
+);
+const windows = new PromptWindows((promptId) => board.cancel(promptId, 'user'));
+const answerer = new Answerer({
+  store,
+  board,
+  tracker,
+  settings: () => settings.current(),
+  settingsReady: () => settings.ready(),
+  log: (record) => log.append(record),
+  openPromptWindow: (prompt) =>
+    void windows.open(prompt).catch((error: unknown) => {
+      console.error('Proxy Keyring could not open its prompt:', error instanceof Error ? error.message : error);
+      board.cancel(prompt.id, 'user');
+    }),
+  now: () => Date.now(),
+  newId: () => crypto.randomUUID(),
+});
+
+listenForAuthChallenges((details) => answerer.answer(details));
+listenForRequestResults(
+  (requestId) => tracker.has(requestId),
+  (requestId, result) => {
+    tracker.finish(requestId);
+    log.setFinal(requestId, result, Date.now());
+  },
+);
+
+const handlers = createHandlers({ answerer, board, store, log });
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (!isTrustedSender(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
+  return dispatchMessage(handlers, message);
+});

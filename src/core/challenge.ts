@@ -1,0 +1,84 @@
+import { normaliseHost, type ProxyEndpoint } from './proxy-endpoint';
+
+/**
+ * One `webRequest.onAuthRequired` event, narrowed from what the browser sent.
+ * Chrome and Firefox send the same fields for what we use; see the recorded
+ * payloads in test/fixtures.
+ */
+export interface Challenge {
+  readonly requestId: string;
+  readonly url: string;
+  readonly method: string;
+  readonly type: string;
+  readonly tabId: number;
+  readonly isProxy: boolean;
+  /** Lower-case: `basic`, `digest`, `ntlm`, `negotiate`, … */
+  readonly scheme: string;
+  /** Empty when the challenge carried no realm. */
+  readonly realm: string;
+  readonly challenger: ProxyEndpoint;
+  readonly timeStamp: number;
+}
+
+/** Schemes the browser lets an extension answer with a username and password. */
+const ANSWERABLE_SCHEMES = new Set(['basic', 'digest']);
+
+export function isAnswerableScheme(scheme: string): boolean {
+  return ANSWERABLE_SCHEMES.has(scheme);
+}
+
+function readString(value: unknown, fallback = ''): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function readNumber(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/**
+ * Narrows an onAuthRequired payload. Returns null for anything that is not a
+ * usable challenge (no request id, no challenger), which the caller leaves to
+ * the browser rather than guessing.
+ */
+export function readChallenge(details: unknown): Challenge | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const d = details as Record<string, unknown>;
+  const challenger = d['challenger'] as Record<string, unknown> | undefined;
+  const requestId = d['requestId'];
+  if (typeof requestId !== 'string' && typeof requestId !== 'number') return null;
+  if (typeof challenger !== 'object' || challenger === null) return null;
+  const host = readString(challenger['host']);
+  const port = readNumber(challenger['port'], NaN);
+  if (host === '' || !Number.isInteger(port)) return null;
+  return {
+    requestId: String(requestId),
+    url: readString(d['url']),
+    method: readString(d['method'], 'GET'),
+    type: readString(d['type'], 'other'),
+    tabId: readNumber(d['tabId'], -1),
+    isProxy: d['isProxy'] === true,
+    scheme: readString(d['scheme']).toLowerCase(),
+    realm: readString(d['realm']),
+    challenger: { host: normaliseHost(host), port },
+    timeStamp: readNumber(d['timeStamp'], Date.now()),
+  };
+}
+
+/** The URL as the log keeps it: no query, no fragment (they can hold tokens). */
+export function stripUrl(url: string, detail: 'path' | 'origin' = 'path'): string {
+  try {
+    const u = new URL(url);
+    return detail === 'origin' ? u.origin : `${u.origin}${u.pathname}`;
+  } catch {
+    return '';
+  }
+}
+
+/** The site a waiting request belongs to, as shown in the prompt. */
+export function siteOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}

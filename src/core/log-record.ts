@@ -1,0 +1,52 @@
+import { stripUrl, type Challenge } from './challenge';
+import { formatEndpoint } from './proxy-endpoint';
+import type { Outcome } from './outcome';
+
+/** How the request ended, where the browser tells: a status code or a network error. */
+export interface FinalResult {
+  readonly statusCode?: number;
+  readonly error?: string;
+}
+
+/** One proxy challenge and what came of it. Never holds a password or a query string. */
+export interface LogRecord {
+  readonly id?: number;
+  readonly time: number;
+  readonly requestId: string;
+  /** `host:port` of the challenging proxy. */
+  readonly proxy: string;
+  readonly scheme: string;
+  readonly realm: string;
+  readonly url: string;
+  readonly method: string;
+  readonly type: string;
+  readonly tabId: number;
+  readonly attempt: number;
+  readonly outcome: Outcome;
+  /** From challenge to answer, for outcomes that answer. */
+  readonly answerMs?: number;
+  /** The user name involved (never the password). */
+  readonly username?: string;
+  readonly final?: FinalResult;
+}
+
+export function makeLogRecord(
+  challenge: Challenge,
+  fields: { outcome: Outcome; attempt: number; time: number; answerMs?: number; username?: string; urlDetail?: 'path' | 'origin' },
+): LogRecord {
+  return {
+    time: fields.time,
+    requestId: challenge.requestId,
+    proxy: formatEndpoint(challenge.challenger),
+    scheme: challenge.scheme,
+    realm: challenge.realm,
+    url: stripUrl(challenge.url, fields.urlDetail),
+    method: challenge.method,
+    type: challenge.type,
+    tabId: challenge.tabId,
+    attempt: fields.attempt,
+    outcome: fields.outcome,
+    ...(fields.answerMs === undefined ? {} : { answerMs: fields.answerMs }),
+    ...(fields.username === undefined ? {} : { username: fields.username }),
+  };
+}

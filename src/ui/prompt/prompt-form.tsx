@@ -1,0 +1,132 @@
+import { useState } from 'preact/hooks';
+import type { Scope } from '../../core/credential';
+import type { PromptView } from '../../core/prompt-board';
+import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
+import { t } from '../shared/i18n';
+
+export interface PromptFormData {
+  /** The proxy, realm and scheme from the page's address: known even if the background forgot the prompt. */
+  readonly proxy: ProxyEndpoint;
+  readonly realm: string;
+  readonly scheme: string;
+  /** What the background says now; null once the prompt has ended (answered, timed out, or the background restarted). */
+  readonly view: PromptView | null | 'loading';
+  readonly defaultScope: Scope;
+  readonly busy: boolean;
+  readonly error?: string;
+  /** Shown after a submit the background could no longer deliver. */
+  readonly notice?: string;
+}
+
+export interface PromptFormActions {
+  onSubmit(entry: { username: string; password: string; scope: Scope }): void;
+  onCancel(): void;
+}
+
+const SCOPE_LABELS: Record<Scope, Parameters<typeof t>[0]> = {
+  device: 'scopeDevice',
+  session: 'scopeSession',
+  once: 'scopeOnce',
+};
+
+/** The sign-in form. Renders from props only; the page's main.tsx talks to the background. */
+export function PromptForm({ data, actions }: { data: PromptFormData; actions: PromptFormActions }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [scope, setScope] = useState<Scope>(data.defaultScope);
+  const [missing, setMissing] = useState(false);
+  const view = data.view === 'loading' ? undefined : data.view;
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (username.trim() === '') {
+      setMissing(true);
+      return;
+    }
+    actions.onSubmit({ username: username.trim(), password, scope });
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') actions.onCancel();
+  };
+
+  return (
+    <form class="prompt" onSubmit={submit} onKeyDown={onKeyDown} aria-describedby="prompt-context">
+      <h1>{t('promptHeading', formatEndpoint(data.proxy))}</h1>
+      <dl id="prompt-context" class="facts">
+        {data.realm && (
+          <>
+            <dt>{t('promptRealm')}</dt>
+            <dd data-testid="realm">{data.realm}</dd>
+          </>
+        )}
+        <dt>{t('promptScheme')}</dt>
+        <dd data-testid="scheme">{data.scheme}</dd>
+      </dl>
+      {data.view === 'loading' && <p class="muted">{t('promptLoading')}</p>}
+      {view && (
+        <p class="muted" data-testid="waiting">
+          {view.waitingCount > 0 ? t('promptWaiting', String(view.waitingCount), view.sites.join(', ')) : t('promptWaitingNone')}
+        </p>
+      )}
+      {data.view === null && !data.notice && <p class="note" data-testid="ended">{t('promptEnded')}</p>}
+      {view?.rejected && (
+        <p class="error" role="alert" data-testid="rejected">
+          {t('promptRejected', view.rejectedUsername ? t('promptRejectedUser', view.rejectedUsername) : '')}
+        </p>
+      )}
+      {data.error && (
+        <p class="error" role="alert" data-testid="error">
+          {t('promptError', data.error)}
+        </p>
+      )}
+      {data.notice && (
+        <p class="note" role="status" data-testid="notice">
+          {data.notice}
+        </p>
+      )}
+      <label for="username">{t('promptUsername')}</label>
+      <input
+        id="username"
+        name="username"
+        type="text"
+        autocomplete="username"
+        autofocus
+        required
+        value={username}
+        aria-invalid={missing}
+        onInput={(e) => {
+          setUsername(e.currentTarget.value);
+          setMissing(false);
+        }}
+      />
+      {missing && <p class="error">{t('promptUsernameMissing')}</p>}
+      <label for="password">{t('promptPassword')}</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        value={password}
+        onInput={(e) => setPassword(e.currentTarget.value)}
+      />
+      <fieldset>
+        <legend>{t('promptRemember')}</legend>
+        {(Object.keys(SCOPE_LABELS) as Scope[]).map((s) => (
+          <label key={s}>
+            <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
+            {t(SCOPE_LABELS[s])}
+          </label>
+        ))}
+      </fieldset>
+      <div class="actions">
+        <button type="button" onClick={actions.onCancel} disabled={data.busy}>
+          {t('promptCancel')}
+        </button>
+        <button type="submit" class="primary" disabled={data.busy}>
+          {t('promptSignIn')}
+        </button>
+      </div>
+      <p class="muted hint">{t('promptKeys')}</p>
+    </form>
+  );
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Credential } from '../../../src/core/credential';
+import { decide } from '../../../src/core/decide';
+import type { RequestTrack } from '../../../src/core/request-tracker';
+import { makeChallenge } from '../challenge-factory';
+
+function cred(overrides: Partial<Credential> = {}): Credential {
+  return {
+    id: 'c1',
+    proxy: { host: 'proxy.example', port: 3128 },
+    username: 'alice',
+    password: 's3cret',
+    scope: 'device',
+    rejected: false,
+    order: 0,
+    updatedAt: 1,
+    ...overrides,
+  };
+}
+
+const first: RequestTrack = { attempts: 1, firstSeen: 0 };
+
+describe('decide', () => {
+  it('supplies the saved credential on the first challenge', () => {
+    const d = decide({ challenge: makeChallenge(), track: first, credentials: [cred()], attemptCap: 3 });
+    expect(d).toMatchObject({ kind: 'supply', attempt: 1, credential: { id: 'c1' } });
+    expect(d).not.toHaveProperty('rejectedCredentialId');
+  });
+
+  it('leaves a site 401 alone even when a credential would fit', () => {
+    const d = decide({ challenge: makeChallenge({ isProxy: false }), track: first, credentials: [cred()], attemptCap: 3 });
+    expect(d).toEqual({ kind: 'ignore' });
+  });
+
+  it('marks the credential rejected when the same request is challenged again, and prompts', () => {
+    const track: RequestTrack = { attempts: 2, firstSeen: 0, suppliedCredentialId: 'c1' };
+    const d = decide({ challenge: makeChallenge(), track, credentials: [cred()], attemptCap: 3 });
+    expect(d).toEqual({ kind: 'prompt', attempt: 2, rejectedCredentialId: 'c1' });
+  });
+
+  it('moves to the next account for the same proxy when the first is refused', () => {
+    const track: RequestTrack = { attempts: 2, firstSeen: 0, suppliedCredentialId: 'c1' };
+    const credentials = [cred(), cred({ id: 'c2', username: 'bob', order: 1 })];
+    const d = decide({ challenge: makeChallenge(), track, credentials, attemptCap: 3 });
+    expect(d).toMatchObject({ kind: 'supply', credential: { id: 'c2' }, rejectedCredentialId: 'c1' });
+  });
+
+  it('never supplies a credential already known to be rejected, for any request', () => {
+    const d = decide({ challenge: makeChallenge({ requestId: 'other' }), track: first, credentials: [cred({ rejected: true })], attemptCap: 3 });
+    expect(d).toEqual({ kind: 'prompt', attempt: 1 });
+  });
+
+  it('cancels once the attempt cap is passed', () => {
+    const track: RequestTrack = { attempts: 4, firstSeen: 0, suppliedCredentialId: 'c2' };
+    const d = decide({ challenge: makeChallenge(), track, credentials: [cred()], attemptCap: 3 });
+    expect(d).toEqual({ kind: 'cap', attempt: 4, rejectedCredentialId: 'c2' });
+  });
+
+  it('still answers at exactly the cap', () => {
+    const d = decide({ challenge: makeChallenge(), track: { attempts: 3, firstSeen: 0 }, credentials: [cred()], attemptCap: 3 });
+    expect(d.kind).toBe('supply');
+  });
+
+  it('prompts for another proxy instead of sending this one its password', () => {
+    const challenge = makeChallenge({ challenger: { host: 'proxy.example', port: 3129 } });
+    expect(decide({ challenge, track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('prompt');
+    const other = makeChallenge({ challenger: { host: 'gw.proxy.example', port: 3128 } });
+    expect(decide({ challenge: other, track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('prompt');
+  });
+
+  it('requires the saved realm to match when one was saved', () => {
+    const withRealm = cred({ realm: 'Office' });
+    expect(decide({ challenge: makeChallenge({ realm: 'Office' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe('supply');
+    expect(decide({ challenge: makeChallenge({ realm: 'Lab' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe('prompt');
+    expect(decide({ challenge: makeChallenge({ realm: 'Lab' }), track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('supply');
+  });
+
+  it('matches an IPv6 proxy whichever way the brackets are written', () => {
+    const saved = cred({ proxy: { host: '[::1]', port: 3128 } });
+    const d = decide({ challenge: makeChallenge({ challenger: { host: '::1', port: 3128 } }), track: first, credentials: [saved], attemptCap: 3 });
+    expect(d.kind).toBe('supply');
+  });
+
+  it('uses the lowest order first', () => {
+    const credentials = [cred({ id: 'late', order: 5 }), cred({ id: 'early', order: -1 })];
+    const d = decide({ challenge: makeChallenge(), track: first, credentials, attemptCap: 3 });
+    expect(d).toMatchObject({ credential: { id: 'early' } });
+  });
+
+  it.each(['ntlm', 'negotiate', 'kerberos'])('does not try to answer a %s challenge', (scheme) => {
+    const d = decide({ challenge: makeChallenge({ scheme }), track: first, credentials: [cred()], attemptCap: 3 });
+    expect(d).toEqual({ kind: 'unsupported', attempt: 1 });
+  });
+
+  it('answers digest like basic', () => {
+    expect(decide({ challenge: makeChallenge({ scheme: 'digest' }), track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('supply');
+  });
+});

@@ -1,0 +1,2 @@
+// IndexedDB for the vault key and the event log, in memory.
+import 'fake-indexeddb/auto';

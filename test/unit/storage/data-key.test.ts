@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { loadOrCreateDataKey } from '../../../src/storage/data-key';
+
+describe('loadOrCreateDataKey', () => {
+  it('creates one non-extractable AES-GCM key and returns the same one afterwards', async () => {
+    const [a, b] = await Promise.all([loadOrCreateDataKey(), loadOrCreateDataKey()]);
+    const c = await loadOrCreateDataKey();
+    expect(a.extractable).toBe(false);
+    expect(a.algorithm).toMatchObject({ name: 'AES-GCM', length: 256 });
+    await expect(crypto.subtle.exportKey('raw', a)).rejects.toThrow();
+    // Concurrent first calls agree on one stored key: what one encrypts, the other decrypts.
+    const iv = new Uint8Array(12);
+    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, a, new TextEncoder().encode('x'));
+    for (const k of [b, c]) {
+      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k, sealed);
+      expect(new TextDecoder().decode(plain)).toBe('x');
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Credential } from '../../../src/core/credential';
+import { createMemoryArea } from '../../../src/storage/key-value-area';
+import { VAULT_KEY, Vault } from '../../../src/storage/vault';
+
+function cred(overrides: Partial<Credential> = {}): Credential {
+  return {
+    id: 'c1',
+    proxy: { host: 'proxy.example', port: 3128 },
+    realm: 'Office',
+    username: 'alice',
+    password: 'correct horse battery staple',
+    scope: 'device',
+    rejected: false,
+    order: 0,
+    updatedAt: 1,
+    ...overrides,
+  };
+}
+
+const newKey = () => crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+
+describe('Vault', () => {
+  let device: ReturnType<typeof createMemoryArea>;
+  let session: ReturnType<typeof createMemoryArea>;
+  let key: CryptoKey;
+
+  beforeEach(async () => {
+    device = createMemoryArea();
+    session = createMemoryArea();
+    key = await newKey();
+  });
+
+  const vaultWith = (k: CryptoKey) => new Vault({ device, session }, async () => k);
+
+  it('round-trips a credential and never stores the password in clear', async () => {
+    await vaultWith(key).save(cred());
+    const { credentials, problems } = await vaultWith(key).load();
+    expect(problems).toEqual([]);
+    expect(credentials).toEqual([cred()]);
+    expect(JSON.stringify(device.data)).not.toContain('correct horse');
+    expect(JSON.stringify(device.data)).toContain('alice');
+  });
+
+  it('keeps session credentials in the session area only', async () => {
+    await vaultWith(key).save(cred({ scope: 'session' }));
+    expect(device.data[VAULT_KEY]).toBeUndefined();
+    expect(JSON.stringify(session.data)).not.toContain('correct horse');
+    expect((await vaultWith(key).load()).credentials[0]?.scope).toBe('session');
+  });
+
+  it('moves a credential between scopes without leaving a copy behind', async () => {
+    const vault = vaultWith(key);
+    await vault.save(cred({ scope: 'session' }));
+    await vault.save(cred({ scope: 'device' }));
+    const { credentials } = await vault.load();
+    expect(credentials.map((c) => c.scope)).toEqual(['device']);
+  });
+
+  it('never writes a "just this once" credential', async () => {
+    await vaultWith(key).save(cred({ scope: 'once' }));
+    expect(device.data).toEqual({});
+    expect(session.data).toEqual({});
+  });
+
+  it('skips and reports entries under another key, and keeps them', async () => {
+    await vaultWith(key).save(cred());
+    const { credentials, problems } = await vaultWith(await newKey()).load();
+    expect(credentials).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ entryId: 'c1', scope: 'device' })]);
+    expect(problems[0]?.message).not.toContain('correct horse');
+    // The unreadable entry is still there for the right key.
+    expect((await vaultWith(key).load()).credentials).toHaveLength(1);
+  });
+
+  it('skips a corrupt entry, reports it, and keeps the others working', async () => {
+    const vault = vaultWith(key);
+    await vault.save(cred({ id: 'good' }));
+    const doc = device.data[VAULT_KEY] as { entries: unknown[] };
+    doc.entries.push({ id: 'broken', host: 42 }, 'garbage');
+    await vault.save(cred({ id: 'second', username: 'bob' }));
+    const { credentials, problems } = await vault.load();
+    expect(credentials.map((c) => c.id).sort()).toEqual(['good', 'second']);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatchObject({ entryId: 'broken' });
+    // Writing did not drop what could not be read.
+    expect((device.data[VAULT_KEY] as { entries: unknown[] }).entries).toContainEqual('garbage');
+  });
+
+  it('detects a ciphertext moved to another entry', async () => {
+    const vault = vaultWith(key);
+    await vault.save(cred({ id: 'a' }));
+    await vault.save(cred({ id: 'b', username: 'bob', password: 'other' }));
+    const doc = device.data[VAULT_KEY] as { entries: Record<string, unknown>[] };
+    doc.entries[1]!['data'] = doc.entries[0]!['data'];
+    doc.entries[1]!['iv'] = doc.entries[0]!['iv'];
+    const { credentials, problems } = await vault.load();
+    expect(credentials.map((c) => c.id)).toEqual(['a']);
+    expect(problems[0]).toMatchObject({ entryId: 'b' });
+  });
+
+  it('reports an unreadable document and refuses to overwrite it', async () => {
+    device.data[VAULT_KEY] = { version: 99, whatever: true };
+    const vault = vaultWith(key);
+    const { credentials, problems } = await vault.load();
+    expect(credentials).toEqual([]);
+    expect(problems).toHaveLength(1);
+    await expect(vault.save(cred())).rejects.toThrow(/cannot read/);
+    expect(device.data[VAULT_KEY]).toEqual({ version: 99, whatever: true });
+  });
+
+  it('updates the rejected flag without re-encrypting, and removes', async () => {
+    const vault = vaultWith(key);
+    await vault.save(cred());
+    await vault.updateFlags('c1', { rejected: true });
+    expect((await vault.load()).credentials[0]?.rejected).toBe(true);
+    await vault.remove('c1');
+    expect((await vault.load()).credentials).toEqual([]);
+  });
+
+  it('serialises concurrent writes so none is lost', async () => {
+    const vault = vaultWith(key);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => vault.save(cred({ id: `c${i}`, username: `u${i}` }))));
+    expect((await vault.load()).credentials).toHaveLength(20);
+  });
+});

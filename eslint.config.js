@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web-ext-artifacts/**', 'bench-results/**', 'test-artifacts/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web-ext-artifacts/**', '.tmp/**', 'bench-results/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

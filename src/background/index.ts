@@ -14,6 +14,7 @@ import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import { showWaitingCount } from './badge';
 import { KeepAlive } from './keep-alive';
+import { recordBackgroundStart } from './lifecycle';
 import { createHandlers } from './message-handlers';
 import { dispatchMessage, isTrustedSender } from './message-router';
 import { PromptWindows } from './prompt-windows';
@@ -71,3 +72,6 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   if (!isTrustedSender(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   return dispatchMessage(handlers, message);
 });
+
+// After the listeners: recording the start must not delay them.
+void recordBackgroundStart(Date.now()).catch(() => undefined);

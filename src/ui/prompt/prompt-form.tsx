@@ -29,6 +29,12 @@ const SCOPE_LABELS: Record<Scope, Parameters<typeof t>[0]> = {
   once: 'scopeOnce',
 };
 
+function describeWaiting(view: PromptView): string {
+  const sites = view.sites.join(', ');
+  if (view.waitingCount === 0) return t('promptWaitingNone');
+  return view.waitingCount === 1 ? t('promptWaitingOne', sites) : t('promptWaiting', String(view.waitingCount), sites);
+}
+
 /** The sign-in form. Renders from props only; the page's main.tsx talks to the background. */
 export function PromptForm({ data, actions }: { data: PromptFormData; actions: PromptFormActions }) {
   const [username, setUsername] = useState('');
@@ -65,7 +71,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
       {data.view === 'loading' && <p class="muted">{t('promptLoading')}</p>}
       {view && (
         <p class="muted" data-testid="waiting">
-          {view.waitingCount > 0 ? t('promptWaiting', String(view.waitingCount), view.sites.join(', ')) : t('promptWaitingNone')}
+          {describeWaiting(view)}
         </p>
       )}
       {data.view === null && !data.notice && <p class="note" data-testid="ended">{t('promptEnded')}</p>}

@@ -8,7 +8,9 @@ export type Outcome =
   | 'timed-out'
   | 'attempt-cap'
   | 'handed-to-browser'
-  | 'unsupported-scheme';
+  | 'unsupported-scheme'
+  /** The request failed at or on the way to the proxy (unreachable, tunnel refused), challenged or not. */
+  | 'proxy-error';
 
 export const OUTCOMES: readonly Outcome[] = [
   'answered-saved',
@@ -20,6 +22,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'attempt-cap',
   'handed-to-browser',
   'unsupported-scheme',
+  'proxy-error',
 ];
 
 export function isOutcome(value: unknown): value is Outcome {

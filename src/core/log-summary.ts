@@ -1,0 +1,95 @@
+import type { LogRecord } from './log-record';
+
+export interface ProxySummary {
+  readonly proxy: string;
+  /** Challenges seen (one per challenge, not per record: prompted + answered count once). */
+  readonly challenges: number;
+  readonly answeredSilently: number;
+  readonly prompts: number;
+  readonly rejections: number;
+  readonly lastError?: { readonly time: number; readonly text: string };
+  /** Share of challenged requests with a known end that ended well (status < 400); undefined when none is known. */
+  readonly endedWellShare?: number;
+  readonly lastTime: number;
+}
+
+/**
+ * The records that stand for one challenge each: every challenge ends in
+ * exactly one decision. "rejected" precedes a decision, and the end of a
+ * prompt (answered, cancelled, timed out, handed over) follows its "prompted".
+ */
+const DECISION_OUTCOMES = new Set(['answered-saved', 'prompted', 'attempt-cap', 'unsupported-scheme']);
+
+const FAILURE_OUTCOMES = new Set(['rejected', 'attempt-cap', 'unsupported-scheme', 'proxy-error', 'timed-out', 'cancelled-user']);
+
+function errorText(r: LogRecord): string | undefined {
+  if (r.final?.error) return r.final.error;
+  if (r.final?.statusCode !== undefined && r.final.statusCode >= 400) return `HTTP ${r.final.statusCode}`;
+  return FAILURE_OUTCOMES.has(r.outcome) ? r.outcome : undefined;
+}
+
+/** Per-proxy figures for the diagnostics summary, busiest proxy first. */
+export function summariseByProxy(records: readonly LogRecord[]): ProxySummary[] {
+  interface Acc {
+    challenges: number;
+    answeredSilently: number;
+    prompts: number;
+    rejections: number;
+    lastError?: { time: number; text: string };
+    requests: Map<string, boolean | undefined>;
+    lastTime: number;
+  }
+  const byProxy = new Map<string, Acc>();
+  for (const r of records) {
+    const acc: Acc = byProxy.get(r.proxy) ?? { challenges: 0, answeredSilently: 0, prompts: 0, rejections: 0, requests: new Map(), lastTime: 0 };
+    byProxy.set(r.proxy, acc);
+    if (DECISION_OUTCOMES.has(r.outcome)) acc.challenges++;
+    if (r.outcome === 'answered-saved') acc.answeredSilently++;
+    if (r.outcome === 'prompted') acc.prompts++;
+    if (r.outcome === 'rejected') acc.rejections++;
+    const text = errorText(r);
+    if (text && (!acc.lastError || r.time >= acc.lastError.time)) acc.lastError = { time: r.time, text };
+    const key = `${r.requestId}@${Math.floor(r.time / 600_000)}`;
+    const ended = r.final === undefined ? undefined : r.final.statusCode !== undefined && r.final.statusCode < 400;
+    if (ended !== undefined || !acc.requests.has(key)) acc.requests.set(key, ended ?? acc.requests.get(key));
+    acc.lastTime = Math.max(acc.lastTime, r.time);
+  }
+  return [...byProxy.entries()]
+    .map(([proxy, acc]) => {
+      const known = [...acc.requests.values()].filter((v): v is boolean => v !== undefined);
+      return {
+        proxy,
+        challenges: acc.challenges,
+        answeredSilently: acc.answeredSilently,
+        prompts: acc.prompts,
+        rejections: acc.rejections,
+        ...(acc.lastError ? { lastError: acc.lastError } : {}),
+        ...(known.length > 0 ? { endedWellShare: known.filter(Boolean).length / known.length } : {}),
+        lastTime: acc.lastTime,
+      };
+    })
+    .sort((a, b) => b.challenges - a.challenges || a.proxy.localeCompare(b.proxy));
+}
+
+export interface RecentCounts {
+  readonly challenges: number;
+  readonly answeredSilently: number;
+  readonly prompts: number;
+  readonly failures: number;
+}
+
+/** Counts for the last `windowMs` (the popup shows 24 hours). */
+export function countRecent(records: readonly LogRecord[], now: number, windowMs = 24 * 3_600_000): RecentCounts {
+  let challenges = 0;
+  let answeredSilently = 0;
+  let prompts = 0;
+  let failures = 0;
+  for (const r of records) {
+    if (now - r.time > windowMs) continue;
+    if (DECISION_OUTCOMES.has(r.outcome)) challenges++;
+    if (r.outcome === 'answered-saved') answeredSilently++;
+    if (r.outcome === 'prompted') prompts++;
+    if (FAILURE_OUTCOMES.has(r.outcome) || errorText(r) !== undefined) failures++;
+  }
+  return { challenges, answeredSilently, prompts, failures };
+}

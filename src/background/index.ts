@@ -3,6 +3,7 @@
  * before any await, or the event that woke the worker is missed.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { makeProxyErrorRecord } from '../core/log-record';
 import { PromptBoard } from '../core/prompt-board';
 import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
@@ -12,7 +13,7 @@ import { EventLogWriter } from '../storage/event-log';
 import { Vault } from '../storage/vault';
 import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
-import { showWaitingCount } from './badge';
+import { showBadge } from './badge';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -36,11 +37,12 @@ const board: PromptBoard = new PromptBoard(
   undefined,
   () => {
     keepAlive.update(board.list().length > 0);
-    showWaitingCount(board.waitingTotal());
+    updateBadge();
     void windows.closeEnded(new Set(board.list().map((p) => p.id)));
     announceChange('prompts');
   },
 );
+const updateBadge = () => showBadge(board.waitingTotal(), store.list().some((c) => c.rejected));
 const windows = new PromptWindows((promptId) => board.cancel(promptId, 'user'));
 const answerer = new Answerer({
   store,
@@ -59,15 +61,28 @@ const answerer = new Answerer({
 });
 
 listenForAuthChallenges((details) => answerer.answer(details));
-listenForRequestResults(
-  (requestId) => tracker.has(requestId),
-  (requestId, result) => {
+listenForRequestResults({
+  isTracked: (requestId) => tracker.has(requestId),
+  onResult: (requestId, result) => {
     tracker.finish(requestId);
     log.setFinal(requestId, result, Date.now());
+    // A refused credential changes the badge; the request's end is a cheap moment to refresh it.
+    updateBadge();
   },
-);
+  onProxyFailure: (failure) =>
+    log.append(makeProxyErrorRecord({ ...failure, time: Date.now(), urlDetail: settings.current().urlDetail })),
+});
 
-const handlers = createHandlers({ answerer, board, store, log });
+const handlers = createHandlers({
+  answerer,
+  board,
+  store,
+  log,
+  settings,
+  now: () => Date.now(),
+  newId: () => crypto.randomUUID(),
+  credentialsChanged: updateBadge,
+});
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (!isTrustedSender(sender, browser.runtime.id, browser.runtime.getURL(''))) return undefined;
   return dispatchMessage(handlers, message);
@@ -75,3 +90,4 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 
 // After the listeners: recording the start must not delay them.
 void recordBackgroundStart(Date.now()).catch(() => undefined);
+void store.ready().then(updateBadge, () => undefined);

@@ -1,44 +1,77 @@
 import type { PromptBoard } from '../core/prompt-board';
 import { announceChange } from '../messaging/events-channel';
+import type { CredentialList } from '../messaging/protocol';
 import type { CredentialStore } from '../storage/credential-store';
-import { readRecentRecords, type EventLogWriter } from '../storage/event-log';
+import { clearRecords, readRecentRecords, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
+import type { SettingsCache } from './settings-cache';
 
 interface HandlerDeps {
   readonly answerer: Answerer;
   readonly board: PromptBoard;
   readonly store: CredentialStore;
   readonly log: EventLogWriter;
+  readonly settings: SettingsCache;
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** Called after anything that changes the saved credentials (badge, pages). */
+  readonly credentialsChanged: () => void;
 }
 
 /** What the background does for each message type. */
-export function createHandlers({ answerer, board, store, log }: HandlerDeps): Handlers {
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { answerer, board, store, log, settings } = deps;
+  const listCredentials = async (): Promise<CredentialList> => {
+    await store.ready();
+    return { credentials: store.summaries(), problems: store.problems().map((p) => p.message) };
+  };
+  const changed = () => {
+    deps.credentialsChanged();
+    announceChange('credentials');
+  };
   return {
     'prompt:get': ({ promptId }) => board.get(promptId) ?? null,
     'prompt:submit': async (submission) => {
       const result = await answerer.submit(submission);
-      if (result.saved) announceChange('credentials');
+      if (result.saved) changed();
       return result;
     },
     'prompt:cancel': ({ promptId }) => ({ cancelled: answerer.cancel(promptId) }),
     // Receiving the message is the point: it keeps Firefox's event page awake.
     'prompt:ping': ({ promptId }) => ({ alive: board.get(promptId) !== undefined }),
-    'credentials:list': async () => {
-      await store.ready();
-      return {
-        credentials: store.summaries(),
-        problems: store.problems().map((p) => p.message),
-      };
-    },
+    'prompts:list': () => board.list(),
+    'credentials:list': listCredentials,
     'credentials:delete': async ({ id }) => {
       const deleted = await store.remove(id);
-      announceChange('credentials');
+      changed();
       return { deleted };
+    },
+    'credentials:save': async (input) => {
+      const result = await store.saveFromForm(input, deps.now(), deps.newId);
+      if ('saved' in result) changed();
+      return result;
+    },
+    'credentials:move': async ({ id, direction }) => {
+      await store.move(id, direction);
+      changed();
+      return listCredentials();
     },
     'log:list': async ({ limit }) => {
       await log.flush();
       return readRecentRecords(limit);
     },
+    'log:flush': async () => {
+      await log.flush();
+      return { flushed: true };
+    },
+    'log:clear': async () => {
+      await log.flush();
+      await clearRecords();
+      announceChange('log');
+      return { cleared: true };
+    },
+    'settings:get': () => settings.state(),
+    'settings:save': ({ changes }) => settings.save(changes),
   };
 }

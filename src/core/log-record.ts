@@ -50,3 +50,31 @@ export function makeLogRecord(
     ...(fields.username === undefined ? {} : { username: fields.username }),
   };
 }
+
+/** A request that failed at the proxy (unreachable, tunnel refused) without a challenge we answered. */
+export function makeProxyErrorRecord(fields: {
+  requestId: string;
+  url: string;
+  method: string;
+  type: string;
+  tabId: number;
+  time: number;
+  proxy: string;
+  error: string;
+  urlDetail?: 'path' | 'origin';
+}): LogRecord {
+  return {
+    time: fields.time,
+    requestId: fields.requestId,
+    proxy: fields.proxy,
+    scheme: '',
+    realm: '',
+    url: stripUrl(fields.url, fields.urlDetail),
+    method: fields.method,
+    type: fields.type,
+    tabId: fields.tabId,
+    attempt: 0,
+    outcome: 'proxy-error',
+    final: { error: fields.error },
+  };
+}

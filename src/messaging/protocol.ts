@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import { SCOPES, type CredentialSummary } from '../core/credential';
+import type { CredentialErrors } from '../core/credential-input';
 import type { LogRecord } from '../core/log-record';
+import type { SettingsErrors, SettingsRead } from '../storage/settings-store';
 import type { PromptView } from '../core/prompt-board';
 import { isValidPort } from '../core/proxy-endpoint';
 
@@ -29,6 +31,21 @@ export const REQUEST_SCHEMAS = {
   'credentials:list': v.object({}),
   'credentials:delete': v.object({ id: v.string() }),
   'log:list': v.object({ limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200_000)) }),
+  'credentials:save': v.object({
+    id: v.optional(v.string()),
+    host: v.pipe(v.string(), v.maxLength(255)),
+    port: v.number(),
+    realm: v.pipe(v.string(), v.maxLength(500)),
+    username: v.pipe(v.string(), v.maxLength(500)),
+    password: v.pipe(v.string(), v.maxLength(4096)),
+    scope: v.picklist(['device', 'session']),
+  }),
+  'credentials:move': v.object({ id: v.string(), direction: v.picklist(['up', 'down']) }),
+  'prompts:list': v.object({}),
+  'log:flush': v.object({}),
+  'log:clear': v.object({}),
+  'settings:get': v.object({}),
+  'settings:save': v.object({ changes: v.record(v.string(), v.unknown()) }),
 } as const;
 
 export type MessageType = keyof typeof REQUEST_SCHEMAS;
@@ -56,7 +73,16 @@ export interface ResponseMap {
   'credentials:list': CredentialList;
   'credentials:delete': { readonly deleted: boolean };
   'log:list': LogRecord[];
+  'credentials:save': { readonly saved: CredentialSummary } | { readonly errors: CredentialErrors };
+  'credentials:move': CredentialList;
+  'prompts:list': PromptView[];
+  'log:flush': { readonly flushed: true };
+  'log:clear': { readonly cleared: true };
+  'settings:get': SettingsState;
+  'settings:save': SettingsState | { readonly errors: SettingsErrors };
 }
+
+export type SettingsState = SettingsRead;
 
 export type ResponseOf<T extends MessageType> = ResponseMap[T];
 

@@ -1,4 +1,6 @@
 import { credentialFits, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
+import { validateCredentialInput, type CredentialErrors, type CredentialInput } from '../core/credential-input';
+import { formatEndpoint, normaliseHost } from '../core/proxy-endpoint';
 import type { Vault, VaultProblem } from './vault';
 
 /**
@@ -37,8 +39,12 @@ export class CredentialStore {
     return this.#credentials;
   }
 
+  /** Grouped by proxy, each group in answer order: the order the options page shows. */
   summaries(): CredentialSummary[] {
-    return sortByOrder(this.#credentials).map(summarise);
+    const label = (c: Credential) => formatEndpoint(c.proxy);
+    return sortByOrder(this.#credentials)
+      .sort((a, b) => label(a).localeCompare(label(b)))
+      .map(summarise);
   }
 
   problems(): readonly VaultProblem[] {
@@ -72,6 +78,53 @@ export class CredentialStore {
     this.#replace(credential);
     await this.vault.save(credential);
     return credential;
+  }
+
+  /**
+   * Adds or edits a credential from the options form. An empty password on an
+   * edit keeps the stored one. Any edit clears the rejected mark: the user has
+   * looked at it again. Invalid input is refused with field errors and
+   * nothing is changed.
+   */
+  async saveFromForm(input: CredentialInput, now: number, newId: () => string): Promise<{ saved: CredentialSummary } | { errors: CredentialErrors }> {
+    await this.ready();
+    const errors = validateCredentialInput(input, this.#credentials);
+    if (Object.keys(errors).length > 0) return { errors };
+    const existing = input.id === undefined ? undefined : this.get(input.id);
+    const realm = input.realm.trim();
+    const credential: Credential = {
+      id: existing?.id ?? newId(),
+      proxy: { host: normaliseHost(input.host), port: input.port },
+      ...(realm ? { realm } : {}),
+      username: input.username.trim(),
+      password: input.password === '' && existing ? existing.password : input.password,
+      scope: input.scope,
+      rejected: false,
+      order: existing?.order ?? Math.max(0, ...this.#credentials.map((c) => c.order + 1)),
+      updatedAt: now,
+    };
+    await this.vault.save(credential);
+    this.#replace(credential);
+    return { saved: summarise(credential) };
+  }
+
+  /** Moves a credential one place up or down among those for the same proxy (the answer order). */
+  async move(id: string, direction: 'up' | 'down'): Promise<void> {
+    await this.ready();
+    const moving = this.get(id);
+    if (!moving) throw new Error('That saved credential no longer exists.');
+    const siblings = sortByOrder(this.#credentials.filter((c) => c.proxy.host === moving.proxy.host && c.proxy.port === moving.proxy.port));
+    const index = siblings.findIndex((c) => c.id === id);
+    const other = siblings[direction === 'up' ? index - 1 : index + 1];
+    if (!other) return;
+    const reordered = [
+      { ...moving, order: other.order },
+      { ...other, order: moving.order === other.order ? other.order + (direction === 'up' ? 1 : -1) : moving.order },
+    ];
+    for (const c of reordered) {
+      await this.vault.updateFlags(c.id, { order: c.order });
+      this.#replace(c);
+    }
   }
 
   /** The proxy refused it: remember that, so it is never sent again automatically. */

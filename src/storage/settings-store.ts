@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { SCOPES } from '../core/credential';
-import { DEFAULT_SETTINGS, SETTING_LIMITS, type Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, SETTING_LIMITS, type SettingSource, type Settings } from '../core/settings';
 import type { KeyValueArea } from './key-value-area';
 
 export const SETTINGS_KEY = 'settings';
@@ -22,6 +22,8 @@ export interface SettingsRead {
   readonly settings: Settings;
   /** Fields that were stored but invalid and fell back to their default. */
   readonly invalid: (keyof Settings)[];
+  /** Where each value came from; managed policy will add `policy`. */
+  readonly sources: Record<keyof Settings, SettingSource>;
 }
 
 /** Validates stored settings field by field; a bad field falls back to its default and is reported, never crashes. */
@@ -29,13 +31,40 @@ export function parseSettings(stored: unknown): SettingsRead {
   const source = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const invalid: (keyof Settings)[] = [];
-  for (const key of Object.keys(FIELD_SCHEMAS) as (keyof Settings)[]) {
+  const sources = Object.fromEntries(SETTING_KEYS.map((k) => [k, 'default'])) as Record<keyof Settings, SettingSource>;
+  for (const key of SETTING_KEYS) {
     if (!(key in source)) continue;
     const parsed = v.safeParse(FIELD_SCHEMAS[key], source[key]);
-    if (parsed.success) settings[key] = parsed.output;
-    else invalid.push(key);
+    if (parsed.success) {
+      settings[key] = parsed.output;
+      sources[key] = 'user';
+    } else invalid.push(key);
   }
-  return { settings: settings as unknown as Settings, invalid };
+  return { settings: settings as unknown as Settings, invalid, sources };
+}
+
+const SETTING_KEYS = Object.keys(FIELD_SCHEMAS) as (keyof Settings)[];
+
+/** Why a field was refused; the page words it (`settingsError_<code>`) with SETTING_LIMITS. */
+export type SettingsErrorCode = 'range' | 'choice';
+export type SettingsErrors = Partial<Record<keyof Settings, SettingsErrorCode>>;
+
+/**
+ * Validates changes from the settings form; all valid → merged with what is
+ * stored and written, otherwise nothing is written and each bad field says why.
+ */
+export async function writeSettings(area: KeyValueArea, changes: Record<string, unknown>): Promise<{ read: SettingsRead } | { errors: SettingsErrors }> {
+  const errors: SettingsErrors = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (!SETTING_KEYS.includes(key as keyof Settings)) throw new Error(`Unknown setting ${JSON.stringify(key)}.`);
+    const parsed = v.safeParse(FIELD_SCHEMAS[key as keyof Settings], value);
+    if (!parsed.success) errors[key as keyof Settings] = key in SETTING_LIMITS ? 'range' : 'choice';
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  const stored = (await area.get(SETTINGS_KEY))[SETTINGS_KEY];
+  const base = typeof stored === 'object' && stored !== null ? stored : {};
+  await area.set({ [SETTINGS_KEY]: { ...base, ...changes } });
+  return { read: await readSettings(area) };
 }
 
 export async function readSettings(area: KeyValueArea): Promise<SettingsRead> {

@@ -1,54 +1,75 @@
+import { useState } from 'preact/hooks';
+import { diagnose, type DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
+import { formatTime } from '../shared/format';
 import { t } from '../shared/i18n';
+import { causeKey, describeFinal } from '../shared/diagnosis-words';
 import { outcomeMessageKey } from '../shared/outcome-label';
 
-function describeFinal(record: LogRecord): string {
-  if (!record.final) return '';
-  if (record.final.statusCode !== undefined) return String(record.final.statusCode);
-  return record.final.error ?? '';
+/** Rows have one fixed height so only the visible ones need to exist in the DOM (100,000 records stay smooth). */
+export const ROW_HEIGHT = 44;
+const VIEWPORT_HEIGHT = 484;
+const OVERSCAN = 8;
+
+export interface LogTableProps {
+  readonly records: readonly LogRecord[];
+  readonly context: DiagnosisContext;
+  readonly selectedId?: number;
+  readonly onSelect: (record: LogRecord) => void;
 }
 
-/** The diagnostics log, newest first (the caller passes it in that order). */
-export function LogTable({ records }: { records: readonly LogRecord[] }) {
+/** The diagnostics log, newest first (the caller passes it in that order), virtualised. */
+export function LogTable({ records, context, selectedId, onSelect }: LogTableProps) {
+  const [scrollTop, setScrollTop] = useState(0);
   if (records.length === 0) return <p class="muted">{t('optionsNoLog')}</p>;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(records.length, Math.ceil((scrollTop + VIEWPORT_HEIGHT) / ROW_HEIGHT) + OVERSCAN);
+  const visible = records.slice(first, last);
   return (
-    <table data-testid="log">
-      <thead>
-        <tr>
-          <th>{t('optionsTime')}</th>
-          <th>{t('optionsProxy')}</th>
-          <th>{t('optionsRequest')}</th>
-          <th>{t('optionsOutcome')}</th>
-          <th>{t('optionsAttempt')}</th>
-          <th>{t('optionsResult')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {records.map((r) => (
-          <tr key={r.id ?? `${r.time}-${r.requestId}-${r.outcome}`} data-outcome={r.outcome} data-proxy={r.proxy}>
-            <td>{new Date(r.time).toLocaleString()}</td>
-            <td>
-              <code>{r.proxy}</code>
-              <div class="muted">
-                {r.scheme}
-                {r.realm ? ` · ${r.realm}` : ''}
+    <div class="log" data-testid="log" role="table" aria-rowcount={records.length} aria-label={t('diagLog')}>
+      <div class="log-row log-head" role="row">
+        <span role="columnheader">{t('optionsTime')}</span>
+        <span role="columnheader">{t('optionsProxy')}</span>
+        <span role="columnheader">{t('optionsRequest')}</span>
+        <span role="columnheader">{t('optionsOutcome')}</span>
+        <span role="columnheader">{t('diagCause')}</span>
+        <span role="columnheader">{t('optionsResult')}</span>
+      </div>
+      <div class="log-viewport" style={{ height: `${VIEWPORT_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="log-viewport">
+        <div style={{ height: `${records.length * ROW_HEIGHT}px`, position: 'relative' }}>
+          {visible.map((r, i) => {
+            const d = diagnose(r, context);
+            const index = first + i;
+            return (
+              <div
+                key={r.id ?? index}
+                class={`log-row sev-${d.severity}${r.id !== undefined && r.id === selectedId ? ' selected' : ''}`}
+                role="row"
+                aria-rowindex={index + 1}
+                tabIndex={0}
+                style={{ top: `${index * ROW_HEIGHT}px` }}
+                data-outcome={r.outcome}
+                data-proxy={r.proxy}
+                data-cause={d.cause}
+                data-testid="log-row"
+                onClick={() => onSelect(r)}
+                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(r)}
+              >
+                <span role="cell" class="small">{formatTime(r.time)}</span>
+                <span role="cell">
+                  <code>{r.proxy || '—'}</code>
+                </span>
+                <span role="cell" class="ellipsis" title={r.url}>
+                  {r.method} {r.url}
+                </span>
+                <span role="cell">{t(outcomeMessageKey(r.outcome))}</span>
+                <span role="cell" class="ellipsis small">{t(causeKey(d.cause))}</span>
+                <span role="cell">{describeFinal(r)}</span>
               </div>
-            </td>
-            <td>
-              <div>
-                {r.method} <code>{r.url}</code>
-              </div>
-              <div class="muted">{r.type}</div>
-            </td>
-            <td>
-              {t(outcomeMessageKey(r.outcome))}
-              {r.username ? <div class="muted">{r.username}</div> : null}
-            </td>
-            <td>{r.attempt}</td>
-            <td>{describeFinal(r)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            );
+          })}
+        </div>
+      </div>
+    </div>
   );
 }

@@ -1,44 +1,81 @@
 import type { CredentialSummary } from '../../core/credential';
+import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
+import type { DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
+import type { Settings } from '../../core/settings';
+import type { SettingsErrors, SettingsRead } from '../../storage/settings-store';
 import { t } from '../shared/i18n';
-import { CredentialList } from './credential-list';
-import { LogTable } from './log-table';
+import type { LastResult } from '../shared/last-results';
+import { CredentialsSection } from './credentials-section';
+import { DiagnosticsSection } from './diagnostics-section';
+import { InspectorSection, type InspectorState } from './inspector-section';
+import { SettingsSection } from './settings-section';
 
 export interface OptionsData {
   readonly credentials: readonly CredentialSummary[];
   readonly problems: readonly string[];
+  /** Newest first. */
   readonly records: readonly LogRecord[];
+  readonly lastResults: ReadonlyMap<string, LastResult>;
+  readonly context: DiagnosisContext;
+  readonly settings?: SettingsRead;
+  readonly inspector: InspectorState;
+  readonly report?: string;
+  readonly now: number;
   readonly error?: string;
 }
 
 export interface OptionsActions {
+  onSaveCredential(input: CredentialInput): Promise<CredentialErrors | undefined>;
   onDeleteCredential(credential: CredentialSummary): void;
+  onMoveCredential(credential: CredentialSummary, direction: 'up' | 'down'): void;
+  onExport(format: 'json' | 'csv', records: readonly LogRecord[]): void;
+  onClearLog(): void;
+  onCopyReport(): void;
+  onInspect(): void;
+  onSaveSettings(changes: Partial<Record<keyof Settings, unknown>>): Promise<SettingsErrors | undefined>;
 }
 
+/** The options page: proxies and passwords, diagnostics, the browser's proxy settings, and settings. */
 export function OptionsPage({ data, actions }: { data: OptionsData; actions: OptionsActions }) {
   return (
     <div class="options">
-      <h1>{t('optionsTitle')}</h1>
-      {data.error && <p class="error" role="alert">{t('optionsLoadError', data.error)}</p>}
-      <section>
-        <h2>{t('optionsCredentials')}</h2>
-        {data.problems.length > 0 && (
-          <div class="error" role="alert" data-testid="problems">
-            {t('optionsProblems')}
-            <ul>
-              {data.problems.map((p, i) => (
-                <li key={i}>{p}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-        <CredentialList credentials={data.credentials} onDelete={actions.onDeleteCredential} />
-        <p class="muted">{t('optionsIncognito')}</p>
-      </section>
-      <section>
-        <h2>{t('optionsLog')}</h2>
-        <LogTable records={data.records} />
-      </section>
+      <header>
+        <h1>
+          <img src="/icons/icon-48.png" alt="" width="24" height="24" /> {t('optionsTitle')}
+        </h1>
+        <nav aria-label={t('optionsTitle')}>
+          <a href="#proxies">{t('navProxies')}</a>
+          <a href="#diagnostics">{t('navDiagnostics')}</a>
+          <a href="#inspector">{t('navInspector')}</a>
+          <a href="#settings">{t('navSettings')}</a>
+        </nav>
+      </header>
+      {data.error && (
+        <p class="error" role="alert">
+          {t('optionsLoadError', data.error)}
+        </p>
+      )}
+      <CredentialsSection
+        credentials={data.credentials}
+        problems={data.problems}
+        lastResults={data.lastResults}
+        now={data.now}
+        onSave={actions.onSaveCredential}
+        onDelete={actions.onDeleteCredential}
+        onMove={actions.onMoveCredential}
+      />
+      <DiagnosticsSection
+        records={data.records}
+        context={data.context}
+        now={data.now}
+        {...(data.report ? { report: data.report } : {})}
+        onExport={actions.onExport}
+        onClear={actions.onClearLog}
+        onCopyReport={actions.onCopyReport}
+      />
+      <InspectorSection state={data.inspector} challengers={[...new Set(data.records.map((r) => r.proxy))].filter(Boolean)} onInspect={actions.onInspect} />
+      <SettingsSection {...(data.settings ? { state: data.settings } : {})} onSave={actions.onSaveSettings} />
     </div>
   );
 }

@@ -28,11 +28,16 @@ function PromptPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [defaultScope, setDefaultScope] = useState<Scope>();
 
   useEffect(() => {
     const refresh = () =>
       sendMessage('prompt:get', { promptId: address.promptId }).then(setView, (e: unknown) => setError(String(e instanceof Error ? e.message : e)));
     void refresh();
+    sendMessage('settings:get', {}).then(
+      (state) => setDefaultScope(state.settings.defaultScope),
+      () => setDefaultScope('device'),
+    );
     const stop = onChange((what) => what === 'prompts' && void refresh());
     const ping = setInterval(() => void sendMessage('prompt:ping', { promptId: address.promptId }).catch(() => undefined), PING_MS);
     return () => {
@@ -67,11 +72,13 @@ function PromptPage() {
   const data: PromptFormData = {
     ...address,
     view,
-    defaultScope: 'device',
+    defaultScope: defaultScope ?? 'device',
     busy,
     ...(error === undefined ? {} : { error }),
     ...(notice === undefined ? {} : { notice }),
   };
+  // The form reads its default scope once, so it waits for the settings.
+  if (defaultScope === undefined) return null;
   return <PromptForm data={data} actions={{ onSubmit: (e) => void submit(e), onCancel: () => void cancel() }} />;
 }
 

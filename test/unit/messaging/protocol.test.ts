@@ -12,6 +12,15 @@ const handlers = {
   'credentials:list': () => ({ credentials: [], problems: [] }),
   'credentials:delete': ({ id }) => ({ deleted: id === 'c1' }),
   'log:list': () => [],
+  'credentials:save': () => ({ errors: { port: 'portRange' } }),
+  'credentials:move': () => ({ credentials: [], problems: [] }),
+  'prompts:list': () => [],
+  'log:flush': () => ({ flushed: true }),
+  'log:clear': () => ({ cleared: true }),
+  'settings:get': () => {
+    throw new Error('not used');
+  },
+  'settings:save': () => ({ errors: { attemptCap: 'range' } }),
 } satisfies Handlers;
 
 const submit = { promptId: 'p', proxy: { host: 'proxy', port: 3128 }, realm: '', username: 'u', password: 'p', scope: 'device' };
@@ -29,6 +38,8 @@ describe('messages', () => {
     [{ type: 'prompt:submit', payload: { ...submit, scope: 'sync' } }, /invalid scope/],
     [{ type: 'prompt:submit', payload: { ...submit, username: '' } }, /invalid username/],
     [{ type: 'log:list', payload: { limit: -1 } }, /invalid limit/],
+    [{ type: 'credentials:move', payload: { id: 'c', direction: 'sideways' } }, /invalid direction/],
+    [{ type: 'credentials:save', payload: { host: 'h', port: 1, realm: '', username: 'u', password: 'p', scope: 'once' } }, /invalid scope/],
   ])('refuses a malformed message %j with a clear error', async (message, error) => {
     const reply = await dispatchMessage(handlers, message);
     expect(reply.ok).toBe(false);

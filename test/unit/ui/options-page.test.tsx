@@ -1,9 +1,13 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSummary } from '../../../src/core/credential';
+import type { CredentialInput } from '../../../src/core/credential-input';
+import { findStrictProxies } from '../../../src/core/diagnose';
 import type { LogRecord } from '../../../src/core/log-record';
-import { OptionsPage, type OptionsData } from '../../../src/ui/options/options-page';
+import { parseSettings } from '../../../src/storage/settings-store';
+import { OptionsPage, type OptionsActions, type OptionsData } from '../../../src/ui/options/options-page';
+import { makeRecord } from '../record-factory';
 
 const credential: CredentialSummary = {
   id: 'c1',
@@ -16,59 +20,187 @@ const credential: CredentialSummary = {
   updatedAt: 0,
 };
 
-const record = (outcome: LogRecord['outcome'], time: number, final?: LogRecord['final']): LogRecord => ({
-  time,
-  requestId: '1',
-  proxy: 'proxy.example:3128',
-  scheme: 'basic',
-  realm: 'Office',
-  url: 'http://a.test/x',
-  method: 'GET',
-  type: 'main_frame',
-  tabId: 1,
-  attempt: 1,
-  outcome,
-  ...(final ? { final } : {}),
-});
-
-function renderPage(data: Partial<OptionsData> = {}) {
-  const deleted: string[] = [];
-  render(<OptionsPage data={{ credentials: [], problems: [], records: [], ...data }} actions={{ onDeleteCredential: (c) => deleted.push(c.id) }} />);
-  return deleted;
+function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsActions> = {}) {
+  const calls: Record<string, unknown[]> = {};
+  const record = (name: string) => (...args: unknown[]) => {
+    (calls[name] ??= []).push(args);
+  };
+  const records = data.records ?? [];
+  const actions: OptionsActions = {
+    onSaveCredential: async (input) => {
+      record('save')(input);
+      return undefined;
+    },
+    onDeleteCredential: record('delete'),
+    onMoveCredential: record('move'),
+    onExport: record('export'),
+    onClearLog: record('clear'),
+    onCopyReport: record('report'),
+    onInspect: record('inspect'),
+    onSaveSettings: async (changes) => {
+      record('settings')(changes);
+      return undefined;
+    },
+    ...overrides,
+  };
+  render(
+    <OptionsPage
+      data={{
+        credentials: [],
+        problems: [],
+        lastResults: new Map(),
+        context: { savedProxies: [], strictProxies: findStrictProxies(records) },
+        settings: parseSettings(undefined),
+        inspector: { kind: 'idle' },
+        now: 1_800_000_100_000,
+        ...data,
+        records,
+      }}
+      actions={actions}
+    />,
+  );
+  return calls;
 }
 
-describe('OptionsPage', () => {
+describe('OptionsPage: proxies and passwords', () => {
   afterEach(cleanup);
 
-  it('lists saved credentials with their state and never a password field', () => {
-    const deleted = renderPage({ credentials: [credential] });
+  it('lists saved credentials with their state and never a stored password', () => {
+    const calls = renderPage({ credentials: [credential] });
     const table = screen.getByTestId('credentials');
     expect(table.textContent).toContain('proxy.example:3128');
-    expect(table.textContent).toContain('alice');
     expect(table.textContent).toContain('Refused by the proxy');
     expect(document.querySelector('input[type=password]')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
-    expect(deleted).toEqual(['c1']);
+    expect(calls['delete']).toEqual([[credential]]);
   });
 
-  it('shows log records in the order given (newest first) with outcome words and final result', () => {
-    renderPage({ records: [record('answered-saved', 2, { statusCode: 200 }), record('prompted', 1, { error: 'net::ERR_PROXY_CONNECTION_FAILED' })] });
-    const rows = [...screen.getByTestId('log').querySelectorAll('tbody tr')];
-    expect(rows.map((r) => r.getAttribute('data-outcome'))).toEqual(['answered-saved', 'prompted']);
-    expect(rows[0]!.textContent).toContain('Answered with the saved password');
-    expect(rows[0]!.textContent).toContain('200');
-    expect(rows[1]!.textContent).toContain('net::ERR_PROXY_CONNECTION_FAILED');
+  it('opens the edit form with an empty password field', () => {
+    renderPage({ credentials: [credential] });
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    expect((screen.getByLabelText('Proxy host') as HTMLInputElement).value).toBe('proxy.example');
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect(screen.getByText('Leave empty to keep the saved password.')).toBeTruthy();
   });
 
-  it('reports damaged saved data without hiding the rest', () => {
-    renderPage({ credentials: [credential], problems: ['A saved credential is damaged and was skipped.'] });
-    expect(screen.getByTestId('problems').textContent).toContain('damaged');
-    expect(screen.getByTestId('credentials')).toBeTruthy();
+  it('shows field errors from the background and keeps the form open', async () => {
+    renderPage({}, { onSaveCredential: async () => ({ host: 'hostEmpty', port: 'portRange' }) });
+    fireEvent.click(screen.getByTestId('add-credential'));
+    fireEvent.submit(screen.getByTestId('credential-form'));
+    await waitFor(() => expect(screen.getByTestId('error-host').textContent).toBe('Enter the proxy host name or address.'));
+    expect(screen.getByTestId('error-port').textContent).toContain('1 to 65535');
+    expect(screen.getByTestId('credential-form')).toBeTruthy();
   });
 
-  it('explains the empty states', () => {
-    renderPage();
-    expect(screen.getByText(/No saved proxy passwords yet/)).toBeTruthy();
-    expect(screen.getByText(/No proxy has asked/)).toBeTruthy();
+  it('sends what was typed, with the port as a number', async () => {
+    let sent: CredentialInput | undefined;
+    renderPage({}, { onSaveCredential: async (input) => ((sent = input), undefined) });
+    fireEvent.click(screen.getByTestId('add-credential'));
+    fireEvent.input(screen.getByLabelText('Proxy host'), { target: { value: 'gw.example' } });
+    fireEvent.input(screen.getByLabelText('Port'), { target: { value: '8080' } });
+    fireEvent.input(screen.getByLabelText('User name'), { target: { value: 'bob' } });
+    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.submit(screen.getByTestId('credential-form'));
+    await waitFor(() => expect(screen.queryByTestId('credential-form')).toBeNull());
+    expect(sent).toEqual({ host: 'gw.example', port: 8080, realm: '', username: 'bob', password: 'pw', scope: 'device' });
+  });
+
+  it('offers reordering only within a proxy', () => {
+    const second = { ...credential, id: 'c2', username: 'bob', rejected: false, order: 1 };
+    const calls = renderPage({ credentials: [credential, second] });
+    const [upFirst, upSecond] = screen.getAllByRole('button', { name: 'Move up' }) as HTMLButtonElement[];
+    expect(upFirst!.disabled).toBe(true);
+    fireEvent.click(upSecond!);
+    expect(calls['move']).toEqual([[second, 'up']]);
+  });
+});
+
+describe('OptionsPage: diagnostics', () => {
+  afterEach(cleanup);
+  const T = 1_800_000_000_000;
+  const records: LogRecord[] = [
+    makeRecord({ id: 5, time: T + 5, proxy: '127.0.0.1:9', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } }),
+    makeRecord({ id: 4, time: T + 4, outcome: 'rejected', username: 'alice' }),
+    makeRecord({ id: 3, time: T + 3, outcome: 'prompted', url: 'http://other.test/' }),
+    makeRecord({ id: 2, time: T + 2, outcome: 'answered-saved', final: { statusCode: 403 } }),
+    makeRecord({ id: 1, time: T + 1, outcome: 'answered-saved', final: { statusCode: 200 } }),
+  ];
+
+  it('shows rows newest first with their cause, and the per-proxy summary', () => {
+    renderPage({ records });
+    const rows = screen.getAllByTestId('log-row');
+    expect(rows.map((r) => r.getAttribute('data-cause'))).toEqual(['proxy-unreachable', 'credentials-rejected', 'missing-credentials', 'refused-after-auth', 'answered']);
+    const summary = screen.getByTestId('proxy-summary');
+    expect(summary.querySelector('[data-proxy="proxy.example:3128"]')!.textContent).toContain('3');
+    expect(summary.querySelector('[data-proxy="127.0.0.1:9"]')!.textContent).toContain('net::ERR_PROXY_CONNECTION_FAILED');
+    expect(screen.getByTestId('timeline').querySelectorAll('rect').length).toBeGreaterThan(0);
+  });
+
+  it('opens a record with the cause and the fix in words', () => {
+    renderPage({ records });
+    fireEvent.click(screen.getAllByTestId('log-row')[0]!);
+    const details = screen.getByTestId('record-details');
+    expect(details.getAttribute('data-cause')).toBe('proxy-unreachable');
+    expect(screen.getByTestId('cause').textContent).toContain('could not connect to the proxy');
+    expect(screen.getByTestId('fix').textContent).toContain('host and port');
+  });
+
+  it('narrows the table with the filters', () => {
+    renderPage({ records });
+    fireEvent.change(document.querySelector('select[name=outcome]')!, { target: { value: 'answered-saved' } });
+    expect(screen.getAllByTestId('log-row')).toHaveLength(2);
+    expect(screen.getByTestId('showing').textContent).toBe('2 of 5 records');
+    fireEvent.input(document.querySelector('input[name=text]')!, { target: { value: '403' } });
+    expect(screen.getAllByTestId('log-row')).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(screen.getAllByTestId('log-row')).toHaveLength(5);
+  });
+
+  it('exports what is shown and asks for the report', () => {
+    const calls = renderPage({ records });
+    fireEvent.change(document.querySelector('select[name=proxy]')!, { target: { value: '127.0.0.1:9' } });
+    fireEvent.click(screen.getByTestId('export-csv'));
+    expect(calls['export']).toEqual([['csv', [records[0]]]]);
+    fireEvent.click(screen.getByTestId('copy-report'));
+    expect(calls['report']).toHaveLength(1);
+  });
+
+  it('renders only the visible rows of 100,000 records', () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => makeRecord({ id: 100_000 - i, time: T - i }));
+    renderPage({ records: many });
+    const rendered = screen.getAllByTestId('log-row').length;
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(60);
+    expect(screen.getByTestId('log').getAttribute('aria-rowcount')).toBe('100000');
+  });
+});
+
+describe('OptionsPage: inspector and settings', () => {
+  afterEach(cleanup);
+
+  it('flags a challenger that is not the configured proxy', () => {
+    renderPage({
+      records: [makeRecord({ proxy: 'gw.example:8080' })],
+      inspector: { kind: 'read', config: { mode: 'fixed', servers: [{ scheme: 'http', host: 'proxy.example', port: 3128 }], controlledBy: 'other-extension' } },
+    });
+    expect(screen.getByTestId('inspector-mode').textContent).toBe('A fixed proxy');
+    expect(screen.getByTestId('inspector-mismatch').textContent).toContain('gw.example:8080 challenged, but it is not the configured proxy');
+    expect(screen.getByTestId('inspector-result').textContent).toContain('Another extension');
+  });
+
+  it('refuses an invalid setting with a message at the field', async () => {
+    const calls = renderPage({}, { onSaveSettings: async () => ({ attemptCap: 'range' }) });
+    fireEvent.input(screen.getByLabelText(/Stop a request after/), { target: { value: '0' } });
+    fireEvent.submit(screen.getByTestId('settings-form'));
+    await waitFor(() => expect(screen.getByTestId('settings-error-attemptCap').textContent).toBe('A whole number from 1 to 10.'));
+    expect(calls['settings']).toBeUndefined();
+  });
+
+  it('sends changed settings with numbers as numbers', async () => {
+    const calls = renderPage();
+    fireEvent.input(screen.getByLabelText(/Stop a request after/), { target: { value: '5' } });
+    fireEvent.change(screen.getByLabelText('When you cancel, or nobody answers'), { target: { value: 'browser' } });
+    fireEvent.submit(screen.getByTestId('settings-form'));
+    await waitFor(() => expect(calls['settings']).toEqual([[{ attemptCap: 5, onCancel: 'browser' }]]));
   });
 });

@@ -1,0 +1,115 @@
+import { useState } from 'preact/hooks';
+import type { CredentialSummary } from '../../core/credential';
+import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
+import { formatEndpoint } from '../../core/proxy-endpoint';
+import { formatAgo } from '../shared/format';
+import { t } from '../shared/i18n';
+import type { LastResult } from '../shared/last-results';
+import { outcomeMessageKey } from '../shared/outcome-label';
+import { CredentialForm } from './credential-form';
+
+export interface CredentialsSectionProps {
+  readonly credentials: readonly CredentialSummary[];
+  readonly problems: readonly string[];
+  readonly lastResults: ReadonlyMap<string, LastResult>;
+  readonly now: number;
+  readonly onSave: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
+  readonly onDelete: (credential: CredentialSummary) => void;
+  readonly onMove: (credential: CredentialSummary, direction: 'up' | 'down') => void;
+}
+
+const SCOPE_WORDS = { device: 'scope_device', session: 'scope_session', once: 'scope_once' } as const;
+
+/** Saved proxy passwords, grouped in answer order per proxy, with add/edit/delete/reorder. */
+export function CredentialsSection(props: CredentialsSectionProps) {
+  const [editing, setEditing] = useState<CredentialSummary | 'new' | undefined>();
+  const { credentials } = props;
+  const sameProxy = (a: CredentialSummary, b: CredentialSummary) => formatEndpoint(a.proxy) === formatEndpoint(b.proxy);
+
+  return (
+    <section id="proxies" aria-labelledby="proxies-title">
+      <h2 id="proxies-title">{t('navProxies')}</h2>
+      {props.problems.length > 0 && (
+        <div class="error" role="alert" data-testid="problems">
+          {t('optionsProblems')}
+          <ul>
+            {props.problems.map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {credentials.length === 0 ? (
+        <p class="muted">{t('optionsNoCredentials')}</p>
+      ) : (
+        <table data-testid="credentials">
+          <thead>
+            <tr>
+              <th>{t('optionsProxy')}</th>
+              <th>{t('optionsUser')}</th>
+              <th>{t('optionsScope')}</th>
+              <th>{t('optionsStatus')}</th>
+              <th>
+                <span class="sr-only">{t('credEdit')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {credentials.map((c, i) => {
+              const label = formatEndpoint(c.proxy);
+              const last = props.lastResults.get(label);
+              const first = i === 0 || !sameProxy(credentials[i - 1]!, c);
+              const lastOfProxy = i === credentials.length - 1 || !sameProxy(credentials[i + 1]!, c);
+              return (
+                <tr key={c.id} data-credential-id={c.id} data-rejected={String(c.rejected)}>
+                  <td>
+                    <code>{label}</code>
+                    <div class="muted">{c.realm ? `${t('promptRealm')}: ${c.realm}` : t('optionsAnyRealm')}</div>
+                  </td>
+                  <td>{c.username}</td>
+                  <td>{t(SCOPE_WORDS[c.scope])}</td>
+                  <td>
+                    {c.rejected ? <span class="badge bad">{t('optionsStatusRejected')}</span> : <span class="badge good">{t('optionsStatusOk')}</span>}
+                    {last && (
+                      <div class="muted small">
+                        {t(outcomeMessageKey(last.outcome))} · {formatAgo(last.time, props.now)}
+                      </div>
+                    )}
+                  </td>
+                  <td class="row-actions">
+                    <button type="button" title={t('credMoveUp')} aria-label={t('credMoveUp')} disabled={first} onClick={() => props.onMove(c, 'up')}>
+                      ↑
+                    </button>
+                    <button type="button" title={t('credMoveDown')} aria-label={t('credMoveDown')} disabled={lastOfProxy} onClick={() => props.onMove(c, 'down')}>
+                      ↓
+                    </button>
+                    <button type="button" onClick={() => setEditing(c)}>
+                      {t('credEdit')}
+                    </button>
+                    <button type="button" onClick={() => props.onDelete(c)}>
+                      {t('optionsDelete')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <p class="muted small">{t('credOrderHint')}</p>
+      {editing === undefined ? (
+        <button type="button" class="primary" onClick={() => setEditing('new')} data-testid="add-credential">
+          {t('credAdd')}
+        </button>
+      ) : (
+        <CredentialForm
+          key={editing === 'new' ? 'new' : editing.id}
+          {...(editing === 'new' ? {} : { editing })}
+          onSave={props.onSave}
+          onDone={() => setEditing(undefined)}
+        />
+      )}
+      <p class="muted small">{t('optionsIncognito')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { useState } from 'preact/hooks';
+import { SETTING_LIMITS, type Settings } from '../../core/settings';
+import type { SettingsErrors, SettingsRead } from '../../storage/settings-store';
+import { t, type MessageKey } from '../shared/i18n';
+
+export interface SettingsSectionProps {
+  readonly state?: SettingsRead;
+  readonly onSave: (changes: Partial<Record<keyof Settings, unknown>>) => Promise<SettingsErrors | undefined>;
+}
+
+function ErrorLine({ errors, field }: { errors: SettingsErrors; field: keyof Settings }) {
+  const code = errors[field];
+  if (!code) return null;
+  const limits = field in SETTING_LIMITS ? SETTING_LIMITS[field as keyof typeof SETTING_LIMITS] : undefined;
+  return (
+    <p class="field-error" role="alert" data-testid={`settings-error-${field}`}>
+      {limits ? t('settingsError_range', String(limits.min), String(limits.max)) : t('settingsError_choice')}
+    </p>
+  );
+}
+
+const NUMBER_FIELDS: readonly [keyof typeof SETTING_LIMITS, MessageKey][] = [
+  ['promptTimeoutSec', 'settingsPromptTimeout'],
+  ['attemptCap', 'settingsAttemptCap'],
+  ['logLimit', 'settingsLogLimit'],
+];
+
+/** The settings form: every value validated in the background; a refused value says why and nothing is saved. */
+export function SettingsSection({ state, onSave }: SettingsSectionProps) {
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [saved, setSaved] = useState(false);
+  if (!state) return null;
+  const value = (key: keyof Settings) => draft[key] ?? String(state.settings[key]);
+  const set = (key: keyof Settings, v: string) => {
+    setDraft({ ...draft, [key]: v });
+    setSaved(false);
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const changes: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(draft)) {
+      changes[key] = key in SETTING_LIMITS ? (text.trim() === '' ? NaN : Number(text)) : text;
+    }
+    const result = await onSave(changes);
+    setErrors(result ?? {});
+    if (!result) {
+      setDraft({});
+      setSaved(true);
+    }
+  };
+
+  return (
+    <section id="settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">{t('navSettings')}</h2>
+      {state.invalid.length > 0 && <p class="error">{t('settingsInvalidStored', state.invalid.join(', '))}</p>}
+      <form class="settings-form" onSubmit={(e) => void submit(e)} data-testid="settings-form">
+        {NUMBER_FIELDS.map(([key, label]) => (
+          <div key={key}>
+            <label for={`setting-${key}`}>
+              {t(label)}
+              {state.sources[key] === 'default' && <span class="muted small"> ({t('settingsFromDefault')})</span>}
+            </label>
+            <input id={`setting-${key}`} name={key} type="text" inputMode="numeric" value={value(key)} onInput={(e) => set(key, e.currentTarget.value)} aria-invalid={errors[key] !== undefined} />
+            <ErrorLine errors={errors} field={key} />
+          </div>
+        ))}
+        <div>
+          <label for="setting-onCancel">{t('settingsOnCancel')}</label>
+          <select id="setting-onCancel" name="onCancel" value={value('onCancel')} onChange={(e) => set('onCancel', e.currentTarget.value)}>
+            <option value="cancel">{t('settingsOnCancelCancel')}</option>
+            <option value="browser">{t('settingsOnCancelBrowser')}</option>
+          </select>
+        </div>
+        <div>
+          <label for="setting-urlDetail">{t('settingsUrlDetail')}</label>
+          <select id="setting-urlDetail" name="urlDetail" value={value('urlDetail')} onChange={(e) => set('urlDetail', e.currentTarget.value)}>
+            <option value="path">{t('settingsUrlPath')}</option>
+            <option value="origin">{t('settingsUrlOrigin')}</option>
+          </select>
+        </div>
+        <div>
+          <label for="setting-defaultScope">{t('settingsDefaultScope')}</label>
+          <select id="setting-defaultScope" name="defaultScope" value={value('defaultScope')} onChange={(e) => set('defaultScope', e.currentTarget.value)}>
+            <option value="device">{t('scopeDevice')}</option>
+            <option value="session">{t('scopeSession')}</option>
+            <option value="once">{t('scopeOnce')}</option>
+          </select>
+        </div>
+        <div class="actions">
+          {saved && (
+            <span class="ok-text" role="status">
+              {t('settingsSaved')}
+            </span>
+          )}
+          <button type="submit" class="primary">
+            {t('settingsSave')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

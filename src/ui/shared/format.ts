@@ -1,0 +1,16 @@
+import { t } from './i18n';
+
+/** "3 min ago"-style text for a past time, in the user's language. */
+export function formatAgo(time: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
+  if (seconds < 60) return t('agoSeconds', String(seconds));
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t('agoMinutes', String(minutes));
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return t('agoHours', String(hours));
+  return t('agoDays', String(Math.round(hours / 24)));
+}
+
+export function formatTime(time: number): string {
+  return new Date(time).toLocaleString();
+}

@@ -1,0 +1,18 @@
+import type { LogRecord } from '../../core/log-record';
+import type { Outcome } from '../../core/outcome';
+
+export interface LastResult {
+  readonly outcome: Outcome;
+  readonly time: number;
+  readonly final?: LogRecord['final'];
+}
+
+/** The newest record per proxy (records come newest first). */
+export function lastResultByProxy(records: readonly LogRecord[]): Map<string, LastResult> {
+  const out = new Map<string, LastResult>();
+  for (const r of records) {
+    if (out.has(r.proxy)) continue;
+    out.set(r.proxy, { outcome: r.outcome, time: r.time, ...(r.final ? { final: r.final } : {}) });
+  }
+  return out;
+}

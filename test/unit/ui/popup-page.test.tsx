@@ -1,0 +1,77 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PromptView } from '../../../src/core/prompt-board';
+import { PopupPage, type PopupData } from '../../../src/ui/popup/popup-page';
+
+const prompt: PromptView = {
+  id: 'p1',
+  proxy: { host: 'proxy.example', port: 3128 },
+  realm: 'Office',
+  scheme: 'basic',
+  waitingCount: 4,
+  sites: ['a.test'],
+  rejected: true,
+  rejectedUsername: 'alice',
+  openedAt: 0,
+};
+
+function renderPopup(data: Partial<PopupData> = {}) {
+  const calls: { signIn: unknown[]; cancel: unknown[]; diagnostics: number } = { signIn: [], cancel: [], diagnostics: 0 };
+  render(
+    <PopupPage
+      data={{
+        prompts: [],
+        credentials: [],
+        lastResults: new Map(),
+        counts: { challenges: 12, answeredSilently: 9, prompts: 2, failures: 1 },
+        defaultScope: 'session',
+        now: 100_000,
+        errors: {},
+        ...data,
+      }}
+      actions={{
+        onSignIn: (p, e) => calls.signIn.push([p.id, e]),
+        onCancel: (p) => calls.cancel.push(p.id),
+        onOpenDiagnostics: () => calls.diagnostics++,
+      }}
+    />,
+  );
+  return calls;
+}
+
+describe('PopupPage', () => {
+  afterEach(cleanup);
+
+  it('signs in inline for a waiting prompt, with the default scope from settings', () => {
+    const calls = renderPopup({ prompts: [prompt] });
+    const box = within(screen.getByTestId('waiting-prompts'));
+    expect(box.getByTestId('rejected').textContent).toContain('alice');
+    expect(box.getByTestId('waiting').textContent).toContain('4');
+    fireEvent.input(box.getByLabelText('User name'), { target: { value: 'bob' } });
+    fireEvent.input(box.getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.submit(box.getByRole('button', { name: 'Sign in' }).closest('form')!);
+    expect(calls.signIn).toEqual([['p1', { username: 'bob', password: 'pw', scope: 'session' }]]);
+  });
+
+  it('says when nothing waits, shows the last day and links to diagnostics', () => {
+    const calls = renderPopup();
+    expect(screen.getByTestId('nothing-waiting')).toBeTruthy();
+    expect(screen.getByTestId('counts').textContent).toMatch(/Challenges\s*12/);
+    fireEvent.click(screen.getByRole('button', { name: 'Open diagnostics and settings' }));
+    expect(calls.diagnostics).toBe(1);
+  });
+
+  it('shows each saved proxy with its last result, and a refused one as such', () => {
+    renderPopup({
+      credentials: [
+        { id: 'a', proxy: { host: 'proxy.example', port: 3128 }, username: 'alice', scope: 'device', rejected: false, order: 0, updatedAt: 0 },
+        { id: 'b', proxy: { host: 'gw.example', port: 8080 }, username: 'bob', scope: 'device', rejected: true, order: 0, updatedAt: 0 },
+      ],
+      lastResults: new Map([['proxy.example:3128', { outcome: 'answered-saved', time: 40_000 }]]),
+    });
+    const items = screen.getByTestId('saved-proxies').querySelectorAll('li');
+    expect(items[0]!.textContent).toContain('Answered with the saved password · 1 min ago');
+    expect(items[1]!.textContent).toContain('Refused by the proxy');
+  });
+});

@@ -14,8 +14,12 @@ export interface RequestTrack {
 /** Tracks are dropped after this long even if the browser never reports the end of the request. */
 const STALE_AFTER_MS = 10 * 60_000;
 
+/** Sweeping stale tracks walks them all, so it runs at most this often, off the hot path's common case. */
+const SWEEP_EVERY_MS = 60_000;
+
 export class RequestTracker {
   readonly #tracks = new Map<string, RequestTrack>();
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   get(requestId: string): RequestTrack | undefined {
     return this.#tracks.get(requestId);
@@ -57,6 +61,8 @@ export class RequestTracker {
   }
 
   #dropStale(now: number): void {
+    if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
+    this.#lastSweep = now;
     for (const [id, track] of this.#tracks) {
       if (now - track.firstSeen > STALE_AFTER_MS) this.#tracks.delete(id);
     }

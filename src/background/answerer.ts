@@ -59,7 +59,7 @@ export class Answerer {
     const settings = deps.settings();
     const track = deps.tracker.countAttempt(challenge.requestId, started);
     const decision = decide({ challenge, track, credentials: deps.store.list(), attemptCap: settings.attemptCap });
-    const record = (outcome: Outcome, extra: { answerMs?: number; username?: string } = {}): void =>
+    const record = (outcome: Outcome, extra: { answerMs?: number; username?: string; afterRejection?: true } = {}): void =>
       deps.log(makeLogRecord(challenge, { outcome, attempt: track.attempts, time: deps.now(), urlDetail: settings.urlDetail, ...extra }));
 
     let rejectedUsername: string | undefined;
@@ -78,8 +78,8 @@ export class Answerer {
         record('unsupported-scheme');
         return DEFAULT;
       case 'cap':
+        // Still tracked: how the request ends (the proxy's 407) goes to the log.
         record('attempt-cap');
-        deps.tracker.finish(challenge.requestId);
         return CANCEL;
       case 'supply': {
         const { credential } = decision;
@@ -95,12 +95,12 @@ export class Answerer {
   async #waitForPrompt(
     challenge: Challenge,
     started: number,
-    record: (outcome: Outcome, extra?: { answerMs?: number; username?: string }) => void,
+    record: (outcome: Outcome, extra?: { answerMs?: number; username?: string; afterRejection?: true }) => void,
     rejection: { username?: string | undefined } | undefined,
   ): Promise<AuthAnswer> {
     const { deps } = this;
     const joined = deps.board.join(challenge, rejection && (rejection.username === undefined ? {} : { username: rejection.username }));
-    record('prompted');
+    record('prompted', rejection ? { afterRejection: true } : {});
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;
     if (result.kind === 'submit') {
@@ -108,7 +108,7 @@ export class Answerer {
       record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
       return { kind: 'credentials', username: result.username, password: result.password };
     }
-    deps.tracker.finish(challenge.requestId);
+    // Still tracked until the browser reports how the request ended.
     if (deps.settings().onCancel === 'browser') {
       record('handed-to-browser');
       return DEFAULT;

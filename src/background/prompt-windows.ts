@@ -30,7 +30,7 @@ export class PromptWindows {
   }
 
   async open(prompt: PromptView): Promise<void> {
-    const created = await browser.windows.create({ url: promptUrl(prompt), type: 'popup', width: 440, height: 560, focused: true });
+    const created = await browser.windows.create({ url: promptUrl(prompt), type: 'popup', width: 460, height: 660, focused: true });
     if (created.id !== undefined) this.#windowByPrompt.set(prompt.id, created.id);
   }
 

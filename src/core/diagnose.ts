@@ -8,7 +8,9 @@ import type { ProxyEndpoint } from './proxy-endpoint';
  * words live in _locales (`cause_<id>`, `fix_<id>`).
  */
 export type CauseId =
+  | 'answered-ok'
   | 'answered'
+  | 'rejected-then-asked'
   | 'missing-credentials'
   | 'alias-host'
   | 'credentials-rejected'
@@ -37,6 +39,36 @@ export interface DiagnosisContext {
   readonly savedProxies: readonly ProxyEndpoint[];
   /** `host:port` of proxies that keep challenging after successful answers. */
   readonly strictProxies: ReadonlySet<string>;
+  /** Answers the proxy then refused (keys from `answerKey`); see findRefusedAnswers. */
+  readonly refusedAnswers?: ReadonlySet<string>;
+}
+
+/** Identifies one answer: the request, its proxy and the attempt it answered. */
+export function answerKey(r: Pick<LogRecord, 'requestId' | 'proxy' | 'attempt'>): string {
+  return `${r.proxy}|${r.requestId}|${r.attempt}`;
+}
+
+/** How long after an answer a "rejected" of the same request still refers to it. */
+const REFUSAL_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Answers the proxy refused: a "rejected" record for attempt n of a request
+ * refers to our answer to attempt n-1 of that request at that proxy.
+ */
+export function findRefusedAnswers(records: readonly LogRecord[]): Set<string> {
+  const rejections = new Map<string, number>();
+  for (const r of records) {
+    if (r.outcome === 'rejected') rejections.set(answerKey({ ...r, attempt: r.attempt - 1 }), r.time);
+  }
+  const refused = new Set<string>();
+  if (rejections.size === 0) return refused;
+  for (const r of records) {
+    if (r.outcome !== 'answered-saved' && r.outcome !== 'answered-prompt') continue;
+    const key = answerKey(r);
+    const at = rejections.get(key);
+    if (at !== undefined && at >= r.time && at - r.time <= REFUSAL_WINDOW_MS) refused.add(key);
+  }
+  return refused;
 }
 
 export function parseProxyLabel(label: string): ProxyEndpoint | undefined {
@@ -67,9 +99,14 @@ export function diagnose(record: LogRecord, context: DiagnosisContext): Diagnosi
   if (fromFinal) return fromFinal;
   switch (record.outcome) {
     case 'answered-saved':
-    case 'answered-prompt':
-      return context.strictProxies.has(record.proxy) ? { cause: 'strict-policy', severity: 'warning' } : { cause: 'answered', severity: 'ok' };
+    case 'answered-prompt': {
+      if (context.refusedAnswers?.has(answerKey(record))) return { cause: 'credentials-rejected', severity: 'error' };
+      if (context.strictProxies.has(record.proxy)) return { cause: 'strict-policy', severity: 'warning' };
+      const ok = record.final?.statusCode !== undefined && record.final.statusCode < 400;
+      return ok ? { cause: 'answered-ok', severity: 'ok' } : { cause: 'answered', severity: 'info' };
+    }
     case 'prompted': {
+      if (record.afterRejection) return { cause: 'rejected-then-asked', severity: 'warning' };
       const alias = findAlias(record.proxy, context.savedProxies);
       if (alias) return { cause: 'alias-host', severity: 'warning', similarTo: `${alias.host}:${alias.port}` };
       return { cause: 'missing-credentials', severity: 'info' };

@@ -2,6 +2,7 @@ import type { LogRecord } from './log-record';
 import type { Outcome } from './outcome';
 
 export interface LogFilter {
+  /** `host:port`; the empty string selects records whose proxy the browser did not report. */
   readonly proxy?: string;
   readonly outcome?: Outcome;
   /** Inclusive bounds, epoch ms. */
@@ -28,7 +29,7 @@ function haystack(r: LogRecord): string {
 }
 
 export function isFilterEmpty(filter: LogFilter): boolean {
-  return !filter.proxy && !filter.outcome && filter.from === undefined && filter.to === undefined && !filter.site && !filter.text?.trim();
+  return filter.proxy === undefined && !filter.outcome && filter.from === undefined && filter.to === undefined && !filter.site && !filter.text?.trim();
 }
 
 /** Keeps the records that match every set part of the filter, in their order. */
@@ -38,7 +39,7 @@ export function filterRecords(records: readonly LogRecord[], filter: LogFilter):
   const site = filter.site?.trim().toLowerCase();
   return records.filter(
     (r) =>
-      (!filter.proxy || r.proxy === filter.proxy) &&
+      (filter.proxy === undefined || r.proxy === filter.proxy) &&
       (!filter.outcome || r.outcome === filter.outcome) &&
       (filter.from === undefined || r.time >= filter.from) &&
       (filter.to === undefined || r.time <= filter.to) &&

@@ -27,12 +27,14 @@ export interface LogRecord {
   readonly answerMs?: number;
   /** The user name involved (never the password). */
   readonly username?: string;
+  /** On a "prompted" record: the prompt was opened because the proxy refused the saved password. */
+  readonly afterRejection?: true;
   readonly final?: FinalResult;
 }
 
 export function makeLogRecord(
   challenge: Challenge,
-  fields: { outcome: Outcome; attempt: number; time: number; answerMs?: number; username?: string; urlDetail?: 'path' | 'origin' },
+  fields: { outcome: Outcome; attempt: number; time: number; answerMs?: number; username?: string; afterRejection?: true; urlDetail?: 'path' | 'origin' },
 ): LogRecord {
   return {
     time: fields.time,
@@ -48,6 +50,7 @@ export function makeLogRecord(
     outcome: fields.outcome,
     ...(fields.answerMs === undefined ? {} : { answerMs: fields.answerMs }),
     ...(fields.username === undefined ? {} : { username: fields.username }),
+    ...(fields.afterRejection ? { afterRejection: true as const } : {}),
   };
 }
 

@@ -1,4 +1,14 @@
+import { answerKey, findRefusedAnswers } from './diagnose';
 import type { LogRecord } from './log-record';
+import type { Outcome } from './outcome';
+
+/** The newest problem: a network error, an HTTP status, or a failing outcome (for the page to word). */
+export interface LastError {
+  readonly time: number;
+  readonly outcome: Outcome;
+  readonly error?: string;
+  readonly statusCode?: number;
+}
 
 export interface ProxySummary {
   readonly proxy: string;
@@ -7,7 +17,7 @@ export interface ProxySummary {
   readonly answeredSilently: number;
   readonly prompts: number;
   readonly rejections: number;
-  readonly lastError?: { readonly time: number; readonly text: string };
+  readonly lastError?: LastError;
   /** Share of challenged requests with a known end that ended well (status < 400); undefined when none is known. */
   readonly endedWellShare?: number;
   readonly lastTime: number;
@@ -22,10 +32,10 @@ const DECISION_OUTCOMES = new Set(['answered-saved', 'prompted', 'attempt-cap', 
 
 const FAILURE_OUTCOMES = new Set(['rejected', 'attempt-cap', 'unsupported-scheme', 'proxy-error', 'timed-out', 'cancelled-user']);
 
-function errorText(r: LogRecord): string | undefined {
-  if (r.final?.error) return r.final.error;
-  if (r.final?.statusCode !== undefined && r.final.statusCode >= 400) return `HTTP ${r.final.statusCode}`;
-  return FAILURE_OUTCOMES.has(r.outcome) ? r.outcome : undefined;
+function readProblem(r: LogRecord): LastError | undefined {
+  if (r.final?.error) return { time: r.time, outcome: r.outcome, error: r.final.error };
+  if (r.final?.statusCode !== undefined && r.final.statusCode >= 400) return { time: r.time, outcome: r.outcome, statusCode: r.final.statusCode };
+  return FAILURE_OUTCOMES.has(r.outcome) ? { time: r.time, outcome: r.outcome } : undefined;
 }
 
 /** Per-proxy figures for the diagnostics summary, busiest proxy first. */
@@ -35,20 +45,22 @@ export function summariseByProxy(records: readonly LogRecord[]): ProxySummary[] 
     answeredSilently: number;
     prompts: number;
     rejections: number;
-    lastError?: { time: number; text: string };
+    lastError?: LastError;
     requests: Map<string, boolean | undefined>;
     lastTime: number;
   }
   const byProxy = new Map<string, Acc>();
+  // A silent answer the proxy then refused did not answer anything.
+  const refused = findRefusedAnswers(records);
   for (const r of records) {
     const acc: Acc = byProxy.get(r.proxy) ?? { challenges: 0, answeredSilently: 0, prompts: 0, rejections: 0, requests: new Map(), lastTime: 0 };
     byProxy.set(r.proxy, acc);
     if (DECISION_OUTCOMES.has(r.outcome)) acc.challenges++;
-    if (r.outcome === 'answered-saved') acc.answeredSilently++;
+    if (r.outcome === 'answered-saved' && !refused.has(answerKey(r))) acc.answeredSilently++;
     if (r.outcome === 'prompted') acc.prompts++;
     if (r.outcome === 'rejected') acc.rejections++;
-    const text = errorText(r);
-    if (text && (!acc.lastError || r.time >= acc.lastError.time)) acc.lastError = { time: r.time, text };
+    const problem = readProblem(r);
+    if (problem && (!acc.lastError || r.time >= acc.lastError.time)) acc.lastError = problem;
     const key = `${r.requestId}@${Math.floor(r.time / 600_000)}`;
     const ended = r.final === undefined ? undefined : r.final.statusCode !== undefined && r.final.statusCode < 400;
     if (ended !== undefined || !acc.requests.has(key)) acc.requests.set(key, ended ?? acc.requests.get(key));
@@ -84,12 +96,13 @@ export function countRecent(records: readonly LogRecord[], now: number, windowMs
   let answeredSilently = 0;
   let prompts = 0;
   let failures = 0;
+  const refused = findRefusedAnswers(records);
   for (const r of records) {
     if (now - r.time > windowMs) continue;
     if (DECISION_OUTCOMES.has(r.outcome)) challenges++;
-    if (r.outcome === 'answered-saved') answeredSilently++;
+    if (r.outcome === 'answered-saved' && !refused.has(answerKey(r))) answeredSilently++;
     if (r.outcome === 'prompted') prompts++;
-    if (FAILURE_OUTCOMES.has(r.outcome) || errorText(r) !== undefined) failures++;
+    if (readProblem(r) !== undefined) failures++;
   }
   return { challenges, answeredSilently, prompts, failures };
 }

@@ -17,7 +17,7 @@ export interface DiagnosticsSectionProps {
   readonly context: DiagnosisContext;
   readonly now: number;
   /** The last report made, shown so it can be read and copied by hand too. */
-  readonly report?: string;
+  readonly report?: { readonly text: string; readonly copied: boolean };
   readonly onExport: (format: 'json' | 'csv', records: readonly LogRecord[]) => void;
   readonly onClear: () => void;
   readonly onCopyReport: () => void;
@@ -54,11 +54,11 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
       {props.report && (
         <details class="report" open>
           <summary>{t('diagReportTitle')}</summary>
-          <p class="muted small" role="status">
-            {t('diagReportCopied')}
+          <p class="muted small" role="status" data-testid="report-status">
+            {props.report.copied ? t('diagReportCopied') : t('diagReportNotCopied')}
           </p>
           <textarea readOnly rows={10} data-testid="report">
-            {props.report}
+            {props.report.text}
           </textarea>
         </details>
       )}
@@ -76,7 +76,7 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
         {t('diagShowing', String(shown.length), String(records.length))}
       </p>
       <div class={selected ? 'log-and-details' : ''}>
-        <LogTable records={shown} context={context} {...(selected?.id !== undefined ? { selectedId: selected.id } : {})} onSelect={setSelected} />
+        <LogTable records={shown} context={context} now={props.now} {...(selected?.id !== undefined ? { selectedId: selected.id } : {})} onSelect={setSelected} />
         {selected ? (
           <RecordDetails record={selected} context={context} onClose={() => setSelected(undefined)} />
         ) : (

@@ -16,22 +16,47 @@ function fromLocalInput(value: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-export function LogFilters({ filter, proxies, onChange }: { filter: LogFilter; proxies: readonly string[]; onChange: (filter: LogFilter) => void }) {
-  const set = (patch: Partial<Record<keyof LogFilter, unknown>>) => {
-    const next: Record<string, unknown> = { ...filter, ...patch };
-    for (const [k, v] of Object.entries(next)) if (v === undefined || v === '') delete next[k];
-    onChange(next as LogFilter);
+/** The proxy select's value for records whose proxy the browser did not report ('' means "All"). */
+const UNKNOWN_PROXY = '(unknown)';
+
+/** Applies a change to the latest filter (an updater, so events in one task compose), dropping emptied fields. */
+function patchFilter(patch: Partial<Record<keyof LogFilter, unknown>>): (current: LogFilter) => LogFilter {
+  return (current) => {
+    const next: Record<string, unknown> = { ...current, ...patch };
+    for (const [k, v] of Object.entries(next)) if (v === undefined || (v === '' && k !== 'proxy')) delete next[k];
+    return next as LogFilter;
   };
+}
+
+function readProxyChoice(value: string): string | undefined {
+  if (value === '') return undefined;
+  return value === UNKNOWN_PROXY ? '' : value;
+}
+
+export function LogFilters({
+  filter,
+  proxies,
+  onChange,
+}: {
+  filter: LogFilter;
+  proxies: readonly string[];
+  onChange: (update: (current: LogFilter) => LogFilter) => void;
+}) {
+  const set = (patch: Partial<Record<keyof LogFilter, unknown>>) => onChange(patchFilter(patch));
   return (
     <fieldset class="filters" data-testid="filters">
       <legend class="sr-only">{t('diagFilters')}</legend>
       <label>
         {t('diagFilterProxy')}
-        <select name="proxy" value={filter.proxy ?? ''} onChange={(e) => set({ proxy: e.currentTarget.value })}>
+        <select
+          name="proxy"
+          value={filter.proxy === undefined ? '' : filter.proxy || UNKNOWN_PROXY}
+          onChange={(e) => set({ proxy: readProxyChoice(e.currentTarget.value) })}
+        >
           <option value="">{t('diagFilterAll')}</option>
           {proxies.map((p) => (
-            <option key={p} value={p}>
-              {p || '—'}
+            <option key={p || UNKNOWN_PROXY} value={p || UNKNOWN_PROXY}>
+              {p || t('diagProxyUnknown')}
             </option>
           ))}
         </select>
@@ -63,7 +88,7 @@ export function LogFilters({ filter, proxies, onChange }: { filter: LogFilter; p
         {t('diagFilterText')}
         <input name="text" type="search" value={filter.text ?? ''} onInput={(e) => set({ text: e.currentTarget.value })} />
       </label>
-      <button type="button" onClick={() => onChange({})}>
+      <button type="button" onClick={() => onChange(() => ({}))}>
         {t('diagFilterClear')}
       </button>
     </fieldset>

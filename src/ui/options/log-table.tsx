@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { diagnose, type DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
-import { formatTime } from '../shared/format';
+import { formatShortTime, formatTime } from '../shared/format';
 import { t } from '../shared/i18n';
 import { causeKey, describeFinal } from '../shared/diagnosis-words';
 import { outcomeMessageKey } from '../shared/outcome-label';
@@ -16,10 +16,11 @@ export interface LogTableProps {
   readonly context: DiagnosisContext;
   readonly selectedId?: number;
   readonly onSelect: (record: LogRecord) => void;
+  readonly now: number;
 }
 
 /** The diagnostics log, newest first (the caller passes it in that order), virtualised. */
-export function LogTable({ records, context, selectedId, onSelect }: LogTableProps) {
+export function LogTable({ records, context, selectedId, onSelect, now }: LogTableProps) {
   const [scrollTop, setScrollTop] = useState(0);
   if (records.length === 0) return <p class="muted">{t('optionsNoLog')}</p>;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -55,16 +56,24 @@ export function LogTable({ records, context, selectedId, onSelect }: LogTablePro
                 onClick={() => onSelect(r)}
                 onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(r)}
               >
-                <span role="cell" class="small">{formatTime(r.time)}</span>
-                <span role="cell">
+                <span role="cell" class="small" title={formatTime(r.time)}>
+                  {formatShortTime(r.time, now)}
+                </span>
+                <span role="cell" title={r.proxy || t('diagProxyUnknown')}>
                   <code>{r.proxy || '—'}</code>
                 </span>
                 <span role="cell" class="ellipsis" title={r.url}>
                   {r.method} {r.url}
                 </span>
-                <span role="cell">{t(outcomeMessageKey(r.outcome))}</span>
-                <span role="cell" class="ellipsis small">{t(causeKey(d.cause))}</span>
-                <span role="cell">{describeFinal(r)}</span>
+                <span role="cell" title={t(outcomeMessageKey(r.outcome))}>
+                  {t(outcomeMessageKey(r.outcome))}
+                </span>
+                <span role="cell" class="small" title={t(causeKey(d.cause))}>
+                  {t(causeKey(d.cause))}
+                </span>
+                <span role="cell" title={describeFinal(r)}>
+                  {describeFinal(r)}
+                </span>
               </div>
             );
           })}

@@ -4,7 +4,7 @@ import browser from 'webextension-polyfill';
 import { buildAdminReport } from '../../core/admin-report';
 import type { CredentialSummary } from '../../core/credential';
 import type { CredentialInput } from '../../core/credential-input';
-import { findStrictProxies, type DiagnosisContext } from '../../core/diagnose';
+import { findRefusedAnswers, findStrictProxies, type DiagnosisContext } from '../../core/diagnose';
 import { recordsToCsv, recordsToJson } from '../../core/log-export';
 import type { LogRecord } from '../../core/log-record';
 import { readProxyConfig, type ProxyConfigView } from '../../core/proxy-config';
@@ -64,7 +64,7 @@ function OptionsApp() {
   const [records, setRecords] = useState<readonly LogRecord[]>([]);
   const [settings, setSettings] = useState<SettingsRead>();
   const [inspector, setInspector] = useState<InspectorState>({ kind: 'idle' });
-  const [report, setReport] = useState<string>();
+  const [report, setReport] = useState<{ text: string; copied: boolean }>();
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
 
@@ -111,7 +111,7 @@ function OptionsApp() {
   }, []);
 
   const context: DiagnosisContext = useMemo(
-    () => ({ savedProxies: credentials.map((c) => c.proxy), strictProxies: findStrictProxies(records) }),
+    () => ({ savedProxies: credentials.map((c) => c.proxy), strictProxies: findStrictProxies(records), refusedAnswers: findRefusedAnswers(records) }),
     [credentials, records],
   );
   const lastResults = useMemo(() => lastResultByProxy(records), [records]);
@@ -150,8 +150,11 @@ function OptionsApp() {
           { now: Date.now(), browser: await describeBrowser(), extensionVersion: browser.runtime.getManifest().version, proxyMode: describeProxyMode(config) },
           (cause) => t(causeKey(cause)),
         );
-        setReport(text);
-        await navigator.clipboard.writeText(text).catch(() => undefined);
+        const copied = await navigator.clipboard.writeText(text).then(
+          () => true,
+          () => false,
+        );
+        setReport({ text, copied });
       })().catch(fail);
     },
     onInspect: () => {

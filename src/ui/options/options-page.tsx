@@ -20,7 +20,8 @@ export interface OptionsData {
   readonly context: DiagnosisContext;
   readonly settings?: SettingsRead;
   readonly inspector: InspectorState;
-  readonly report?: string;
+  /** The last report made, and whether the clipboard took it. */
+  readonly report?: { readonly text: string; readonly copied: boolean };
   readonly now: number;
   readonly error?: string;
 }

@@ -1,6 +1,16 @@
-import type { ProxySummary } from '../../core/log-summary';
+import type { LastError, ProxySummary } from '../../core/log-summary';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
+import { outcomeMessageKey } from '../shared/outcome-label';
+
+/** The newest problem in words: the network error as the browser named it, the HTTP status, or what happened. */
+function describeProblem(problem: LastError): string {
+  const detail = problem.error ?? (problem.statusCode !== undefined ? `HTTP ${problem.statusCode}` : undefined);
+  // When our own decision explains the failure (cancelled, refused…), say that first.
+  const ours = problem.outcome === 'answered-saved' || problem.outcome === 'answered-prompt' || problem.outcome === 'proxy-error' ? undefined : t(outcomeMessageKey(problem.outcome));
+  if (ours && detail) return `${ours} (${detail})`;
+  return ours ?? detail ?? '';
+}
 
 export function ProxySummaryTable({ summaries, now }: { summaries: readonly ProxySummary[]; now: number }) {
   if (summaries.length === 0) return null;
@@ -21,14 +31,14 @@ export function ProxySummaryTable({ summaries, now }: { summaries: readonly Prox
         {summaries.map((s) => (
           <tr key={s.proxy} data-proxy={s.proxy}>
             <td>
-              <code>{s.proxy || '—'}</code>
+              <code>{s.proxy || t('diagProxyUnknown')}</code>
             </td>
             <td class="num">{s.challenges}</td>
             <td class="num">{s.answeredSilently}</td>
             <td class="num">{s.prompts}</td>
             <td class="num">{s.rejections}</td>
             <td class="num">{s.endedWellShare === undefined ? t('summaryUnknown') : `${Math.round(s.endedWellShare * 100)}%`}</td>
-            <td>{s.lastError ? `${s.lastError.text} · ${formatAgo(s.lastError.time, now)}` : t('summaryNone')}</td>
+            <td>{s.lastError ? `${describeProblem(s.lastError)} · ${formatAgo(s.lastError.time, now)}` : t('summaryNone')}</td>
           </tr>
         ))}
       </tbody>

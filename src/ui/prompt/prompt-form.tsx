@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
@@ -42,6 +42,11 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
   const [scope, setScope] = useState<Scope>(data.defaultScope);
   const [missing, setMissing] = useState(false);
   const view = data.view === 'loading' ? undefined : data.view;
+  const refusedUser = view?.rejectedUsername;
+  // The refused account's user name is filled in (never its password), unless the user typed already.
+  useEffect(() => {
+    if (refusedUser) setUsername((typed) => typed || refusedUser);
+  }, [refusedUser]);
 
   const submit = (event: Event) => {
     event.preventDefault();

@@ -14,3 +14,10 @@ export function formatAgo(time: number, now: number): string {
 export function formatTime(time: number): string {
   return new Date(time).toLocaleString();
 }
+
+/** A compact time for table rows: the time alone for today, else the date and the time. */
+export function formatShortTime(time: number, now: number): string {
+  const d = new Date(time);
+  if (d.toDateString() === new Date(now).toDateString()) return d.toLocaleTimeString();
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

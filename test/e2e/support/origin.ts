@@ -111,19 +111,21 @@ function renderPage(title: string, body: string): string {
 }
 
 /**
- * N images and N fetches spread round-robin over `hosts` on the page's own
- * scheme and port. The title reports progress as `loaded <ok>/<total>` and,
+ * N images and N fetches (or only N fetches with `kinds=fetch`) spread
+ * round-robin over `hosts` on the page's own scheme and port. The title reports progress as `loaded <ok>/<total>` and,
  * once anything failed, ` errors <n>`; `document.body.dataset.done` is set
  * when every request settled.
  */
 function renderManyPage(url: URL): string {
   const n = clampCount(url.searchParams.get('n'));
   const hosts = parseHosts(url.searchParams.get('hosts'));
+  const withImages = url.searchParams.get('kinds') !== 'fetch';
+  const total = withImages ? 2 * n : n;
   const script = `
 (() => {
   const n = ${n};
   const hosts = ${JSON.stringify(hosts)};
-  const total = 2 * n;
+  const total = ${total};
   let ok = 0;
   let errors = 0;
   const base = (i) => location.protocol + '//' + hosts[i % hosts.length] + ':' + location.port;
@@ -134,7 +136,7 @@ function renderManyPage(url: URL): string {
   const succeed = () => { ok += 1; report(); };
   const fail = () => { errors += 1; report(); };
   report();
-  for (let i = 0; i < n; i += 1) {
+  for (let i = 0; i < (${withImages} ? n : 0); i += 1) {
     const img = new Image();
     img.onload = succeed;
     img.onerror = fail;
@@ -147,7 +149,7 @@ function renderManyPage(url: URL): string {
       .catch(fail);
   }
 })();`;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>loaded 0/${2 * n}</title></head><body><script>${script}</script></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>loaded 0/${total}</title></head><body><script>${script}</script></body></html>`;
 }
 
 function clampCount(raw: string | null): number {

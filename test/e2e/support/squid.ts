@@ -26,6 +26,10 @@ export const TEST_HOSTS = [
   'origin6.test',
   'origin7.test',
   'origin8.test',
+  'origin9.test',
+  'origin10.test',
+  'origin11.test',
+  'origin12.test',
 ] as const;
 
 export type AuthKind = 'basic' | 'digest' | 'none';

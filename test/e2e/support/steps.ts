@@ -97,11 +97,18 @@ export async function readPrompt(prompt: Page): Promise<string> {
 /** Types into the prompt like a user and presses Enter. */
 export async function signIn(prompt: Page, username: string, password: string, scope: 'device' | 'session' | 'once' = 'device'): Promise<void> {
   await prompt.waitForSelector('input[name=username]');
+  // After a refusal the prompt fills in the refused user name: type over it, as a user would.
+  await prompt.$eval('input[name=username]', (el) => (el as HTMLInputElement).select());
   await prompt.type('input[name=username]', username);
   await prompt.type('input[name=password]', password);
   await prompt.click(`input[name=scope][value=${scope}]`);
   await prompt.focus('input[name=password]');
-  await prompt.keyboard.press('Enter');
+  // A successful submit closes the window as soon as the keydown lands, so the
+  // keyup can meet a closed target: that is the expected end, not a failure.
+  await prompt.keyboard.press('Enter').catch((error: unknown) => {
+    if (prompt.isClosed() || (error instanceof Error && error.name === 'TargetCloseError')) return;
+    throw error;
+  });
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
@@ -121,4 +128,171 @@ export function navigate(page: Page, url: string, timeoutMs = 60_000): Promise<n
     (response) => response?.status() ?? 'no response',
     (error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`,
   );
+}
+
+export interface OptionsLogRow {
+  proxy: string;
+  outcome: string;
+  cause: string;
+}
+
+/** The options page's "N of M records" line. */
+export async function readShowing(options: Page): Promise<{ shown: number; total: number } | undefined> {
+  const text = await options.evaluate(() => document.querySelector('[data-testid=showing]')?.textContent ?? '');
+  const match = /(\d+) of (\d+)/.exec(text);
+  return match ? { shown: Number(match[1]), total: Number(match[2]) } : undefined;
+}
+
+// ---- Added for the Chromium diagnostics scenarios (test/e2e/chromium-diagnostics.e2e.test.ts).
+// Browser-neutral: they only read and click the options page.
+
+/**
+ * Narrows the options page's log with its own filters, as a user would: clear,
+ * then set one control at a time and let the page render in between (a user's
+ * separate clicks never fire two changes in one task). Throws when a select has
+ * no such option yet (its records have not loaded). The table is virtualised,
+ * so filtering is how a test — and a user — finds a row. Returns the rows shown.
+ */
+export async function filterOptionsLog(options: Page, filter: { proxy?: string; outcome?: string; text?: string; site?: string }): Promise<OptionsLogRow[]> {
+  await options.evaluate(async (f) => {
+    const render = () => new Promise((r) => setTimeout(r, 0));
+    const clear = [...document.querySelectorAll<HTMLButtonElement>('[data-testid=filters] button')].at(-1);
+    if (!clear) throw new Error('no clear-filters button on the options page');
+    clear.click();
+    await render();
+    const controls: [string, string | undefined, string][] = [
+      ['select[name=proxy]', f.proxy, 'change'],
+      ['select[name=outcome]', f.outcome, 'change'],
+      ['input[name=text]', f.text, 'input'],
+      ['input[name=site]', f.site, 'input'],
+    ];
+    for (const [selector, value, event] of controls) {
+      if (value === undefined || value === '') continue;
+      const el = document.querySelector<HTMLInputElement | HTMLSelectElement>(selector);
+      if (!el) throw new Error(`no ${selector} on the options page`);
+      el.value = value;
+      if (el.value !== value) throw new Error(`${selector} has no option ${value}`);
+      el.dispatchEvent(new Event(event, { bubbles: true }));
+      await render();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }, filter);
+  return options.$$eval('[data-testid=log-row]', (rows) =>
+    rows.map((row) => ({
+      proxy: row.getAttribute('data-proxy') ?? '',
+      outcome: row.getAttribute('data-outcome') ?? '',
+      cause: row.getAttribute('data-cause') ?? '',
+    })),
+  );
+}
+
+export interface RecordDetailsView {
+  /** data-cause of [data-testid=record-details]. */
+  cause: string;
+  causeText: string;
+  fixText: string;
+}
+
+/** Clicks the first row the log shows and reads the details panel it opens. */
+export async function openFirstLogRow(options: Page): Promise<RecordDetailsView> {
+  const row = await options.waitForSelector('[data-testid=log-row]');
+  const requestCause = await row!.evaluate((el) => el.getAttribute('data-cause') ?? '');
+  await row!.click();
+  await options.waitForFunction(
+    (cause) => document.querySelector('[data-testid=record-details]')?.getAttribute('data-cause') === cause,
+    { timeout: 5_000 },
+    requestCause,
+  );
+  return options.$eval('[data-testid=record-details]', (el) => ({
+    cause: el.getAttribute('data-cause') ?? '',
+    causeText: el.querySelector('[data-testid=cause]')?.textContent?.trim() ?? '',
+    fixText: el.querySelector('[data-testid=fix]')?.textContent?.trim() ?? '',
+  }));
+}
+
+export interface SummaryRowView {
+  challenges: number;
+  answeredSilently: number;
+  prompts: number;
+  rejections: number;
+  endedWell: string;
+  lastProblem: string;
+}
+
+/** One proxy's row of the per-proxy summary table (`tr[data-proxy="host:port"]`). */
+export async function readSummaryRow(options: Page, proxy: string): Promise<SummaryRowView> {
+  const cells = await options.$$eval(`[data-testid=proxy-summary] tr[data-proxy="${proxy}"] td`, (tds) => tds.map((td) => td.textContent?.trim() ?? ''));
+  if (cells.length < 7) throw new Error(`no summary row for ${proxy}: ${JSON.stringify(cells)}`);
+  return {
+    challenges: Number(cells[1]),
+    answeredSilently: Number(cells[2]),
+    prompts: Number(cells[3]),
+    rejections: Number(cells[4]),
+    endedWell: cells[5] ?? '',
+    lastProblem: cells[6] ?? '',
+  };
+}
+
+/** Sets the log's from/to filter (datetime-local, minute precision) as a user would; undefined clears it. */
+export async function setOptionsDateFilter(options: Page, which: 'from' | 'to', time: number | undefined): Promise<void> {
+  await options.evaluate(
+    async (name, t) => {
+      const el = document.querySelector<HTMLInputElement>(`input[name=${name}]`);
+      if (!el) throw new Error(`no input[name=${name}] on the options page`);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const d = t === null ? undefined : new Date(t);
+      el.value = d ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}` : '';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 50));
+    },
+    which,
+    time ?? null,
+  );
+}
+
+/** RFC 4180 CSV (quoted cells, doubled quotes, CRLF or LF rows) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+/** The action badge text ("" / a count / "!"), read from one of the extension's own pages. */
+export function readBadgeText(extensionPage: Page): Promise<string> {
+  return extensionPage.evaluate(() =>
+    (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}),
+  );
+}
+
+/** Presses Esc in the prompt; the window closes itself on cancel, which may cut the keyup short. */
+export async function cancelPromptWithEsc(prompt: Page): Promise<void> {
+  await prompt.waitForSelector('input[name=username]');
+  await prompt.focus('input[name=username]');
+  await prompt.keyboard.press('Escape').catch((error: unknown) => {
+    if (prompt.isClosed() || (error instanceof Error && error.name === 'TargetCloseError')) return;
+    throw error;
+  });
 }

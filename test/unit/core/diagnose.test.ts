@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, findStrictProxies, parseProxyLabel, type DiagnosisContext } from '../../../src/core/diagnose';
+import { diagnose, findRefusedAnswers, findStrictProxies, parseProxyLabel, type DiagnosisContext } from '../../../src/core/diagnose';
 import { classifyProxyError } from '../../../src/core/proxy-error';
 import { isLikelyAlias } from '../../../src/core/similar-host';
 import { makeRecord } from '../record-factory';
@@ -8,8 +8,12 @@ const none: DiagnosisContext = { savedProxies: [], strictProxies: new Set() };
 
 describe('diagnose', () => {
   it.each([
-    [{ outcome: 'answered-saved', final: { statusCode: 200 } }, 'answered'],
+    [{ outcome: 'answered-saved', final: { statusCode: 200 } }, 'answered-ok'],
+    [{ outcome: 'answered-prompt', final: { statusCode: 304 } }, 'answered-ok'],
+    [{ outcome: 'answered-saved' }, 'answered'],
+    [{ outcome: 'answered-saved', final: { statusCode: 404 } }, 'answered'],
     [{ outcome: 'prompted' }, 'missing-credentials'],
+    [{ outcome: 'prompted', afterRejection: true }, 'rejected-then-asked'],
     [{ outcome: 'rejected' }, 'credentials-rejected'],
     [{ outcome: 'unsupported-scheme', scheme: 'ntlm' }, 'unsupported-scheme'],
     [{ outcome: 'cancelled-user' }, 'cancelled'],
@@ -41,6 +45,29 @@ describe('diagnose', () => {
   it('flags answered challenges from a strict proxy', () => {
     const context: DiagnosisContext = { savedProxies: [], strictProxies: new Set(['proxy.example:3128']) };
     expect(diagnose(makeRecord({ final: { statusCode: 200 } }), context).cause).toBe('strict-policy');
+  });
+});
+
+describe('findRefusedAnswers', () => {
+  it('marks the answer that the next challenge of the same request refused, and only that one', () => {
+    const records = [
+      makeRecord({ requestId: 'r', attempt: 1, outcome: 'answered-saved', time: 10, final: { statusCode: 200 } }),
+      makeRecord({ requestId: 'r', attempt: 2, outcome: 'rejected', time: 20 }),
+      makeRecord({ requestId: 'r', attempt: 2, outcome: 'prompted', afterRejection: true, time: 20 }),
+      makeRecord({ requestId: 'r', attempt: 2, outcome: 'answered-prompt', time: 30, final: { statusCode: 200 } }),
+      makeRecord({ requestId: 'other', attempt: 1, outcome: 'answered-saved', time: 15, final: { statusCode: 200 } }),
+    ];
+    const refused = findRefusedAnswers(records);
+    const context: DiagnosisContext = { savedProxies: [], strictProxies: new Set(), refusedAnswers: refused };
+    expect(records.map((r) => diagnose(r, context).cause)).toEqual(['credentials-rejected', 'credentials-rejected', 'rejected-then-asked', 'answered-ok', 'answered-ok']);
+  });
+
+  it('ignores a "rejected" of the same request id that is far later (ids restart with the browser)', () => {
+    const records = [
+      makeRecord({ requestId: 'r', attempt: 1, outcome: 'answered-saved', time: 0 }),
+      makeRecord({ requestId: 'r', attempt: 2, outcome: 'rejected', time: 11 * 60_000 }),
+    ];
+    expect(findRefusedAnswers(records).size).toBe(0);
   });
 });
 

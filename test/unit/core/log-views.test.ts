@@ -24,9 +24,19 @@ describe('summariseByProxy', () => {
   it('counts challenges once, silent answers, prompts, rejections, the last error and the share that ended well', () => {
     const [main, dead] = summariseByProxy(run);
     expect(main).toMatchObject({ proxy: 'proxy.example:3128', challenges: 3, answeredSilently: 1, prompts: 2, rejections: 1 });
-    expect(main?.lastError).toEqual({ time: T + 5, text: 'net::ERR_ABORTED' });
+    expect(main?.lastError).toEqual({ time: T + 5, outcome: 'cancelled-user', error: 'net::ERR_ABORTED' });
     expect(main?.endedWellShare).toBeCloseTo(2 / 3);
-    expect(dead).toMatchObject({ proxy: '127.0.0.1:9', challenges: 0, endedWellShare: 0, lastError: { text: 'net::ERR_PROXY_CONNECTION_FAILED' } });
+    expect(dead).toMatchObject({ proxy: '127.0.0.1:9', challenges: 0, endedWellShare: 0, lastError: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } });
+  });
+
+  it('does not count a silent answer the proxy then refused as answered', () => {
+    const refusedRun = [
+      makeRecord({ time: T, requestId: 'x', attempt: 1, outcome: 'answered-saved' }),
+      makeRecord({ time: T + 1, requestId: 'x', attempt: 2, outcome: 'rejected' }),
+      makeRecord({ time: T + 1, requestId: 'x', attempt: 2, outcome: 'prompted', afterRejection: true }),
+    ];
+    expect(summariseByProxy(refusedRun)[0]).toMatchObject({ challenges: 2, answeredSilently: 0, prompts: 1, rejections: 1 });
+    expect(countRecent(refusedRun, T + 2).answeredSilently).toBe(0);
   });
 
   it('counts the last 24 hours only', () => {
@@ -45,6 +55,8 @@ describe('filterRecords', () => {
     expect(filterRecords(run, { text: 'err_proxy' }).map((r) => r.requestId)).toEqual(['d']);
     expect(filterRecords(run, { outcome: 'prompted', site: 'other.test' })).toHaveLength(1);
     expect(filterRecords(run, {})).toBe(run);
+    // '' is "the browser did not say which proxy", not "any proxy".
+    expect(filterRecords([...run, makeRecord({ proxy: '', outcome: 'proxy-error' })], { proxy: '' })).toHaveLength(1);
   });
 });
 
@@ -56,13 +68,14 @@ describe('exports', () => {
     expect(lines[0]).toBe('time,requestId,proxy,scheme,realm,method,type,url,tabId,attempt,outcome,answerMs,username,status,error,cause');
     expect(lines[1]).toContain('"Office, ""HQ"""');
     expect(lines[1]!.endsWith(',answered')).toBe(true);
+    expect(csv).not.toContain('answered-ok');
     expect(lines[2]).toContain("'=cmd()");
   });
 
   it('JSON carries the records with their cause', () => {
     const parsed = JSON.parse(recordsToJson(run, context)) as { format: string; records: { cause: string; requestId: string }[] };
     expect(parsed.format).toBe('proxy-keyring-log');
-    expect(parsed.records.map((r) => r.cause)).toEqual(['answered', 'missing-credentials', 'answered', 'credentials-rejected', 'missing-credentials', 'cancelled', 'proxy-unreachable']);
+    expect(parsed.records.map((r) => r.cause)).toEqual(['answered-ok', 'missing-credentials', 'answered-ok', 'credentials-rejected', 'missing-credentials', 'cancelled', 'proxy-unreachable']);
   });
 });
 

@@ -129,7 +129,7 @@ describe('OptionsPage: diagnostics', () => {
   it('shows rows newest first with their cause, and the per-proxy summary', () => {
     renderPage({ records });
     const rows = screen.getAllByTestId('log-row');
-    expect(rows.map((r) => r.getAttribute('data-cause'))).toEqual(['proxy-unreachable', 'credentials-rejected', 'missing-credentials', 'refused-after-auth', 'answered']);
+    expect(rows.map((r) => r.getAttribute('data-cause'))).toEqual(['proxy-unreachable', 'credentials-rejected', 'missing-credentials', 'refused-after-auth', 'answered-ok']);
     const summary = screen.getByTestId('proxy-summary');
     expect(summary.querySelector('[data-proxy="proxy.example:3128"]')!.textContent).toContain('3');
     expect(summary.querySelector('[data-proxy="127.0.0.1:9"]')!.textContent).toContain('net::ERR_PROXY_CONNECTION_FAILED');
@@ -154,6 +154,23 @@ describe('OptionsPage: diagnostics', () => {
     expect(screen.getAllByTestId('log-row')).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(screen.getAllByTestId('log-row')).toHaveLength(5);
+  });
+
+  it('can pick the failures whose proxy the browser did not name', () => {
+    renderPage({ records: [...records, makeRecord({ id: 6, time: T + 6, proxy: '', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } })] });
+    const select = document.querySelector('select[name=proxy]') as HTMLSelectElement;
+    const unknown = [...select.options].find((o) => o.textContent === '(not reported by the browser)')!;
+    fireEvent.change(select, { target: { value: unknown.value } });
+    expect(screen.getAllByTestId('log-row').map((r) => r.getAttribute('data-proxy'))).toEqual(['']);
+    expect(screen.getByTestId('showing').textContent).toBe('1 of 6 records');
+  });
+
+  it('combines the proxy, outcome and text filters', () => {
+    renderPage({ records });
+    fireEvent.change(document.querySelector('select[name=proxy]')!, { target: { value: 'proxy.example:3128' } });
+    fireEvent.change(document.querySelector('select[name=outcome]')!, { target: { value: 'answered-saved' } });
+    fireEvent.input(document.querySelector('input[name=text]')!, { target: { value: '' } });
+    expect(screen.getByTestId('showing').textContent).toBe('2 of 5 records');
   });
 
   it('exports what is shown and asks for the report', () => {

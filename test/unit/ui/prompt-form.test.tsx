@@ -89,3 +89,13 @@ describe('PromptForm', () => {
     expect(screen.getByTestId('ended')).toBeTruthy();
   });
 });
+
+describe('PromptForm after a refusal', () => {
+  afterEach(cleanup);
+
+  it('fills in the refused user name but never a password', () => {
+    renderForm({ view: { ...view, rejected: true, rejectedUsername: 'alice' } });
+    expect((screen.getByLabelText('User name') as HTMLInputElement).value).toBe('alice');
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+  });
+});

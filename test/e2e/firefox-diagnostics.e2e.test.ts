@@ -110,7 +110,14 @@ beforeAll(async () => {
   });
   profileDir = await makeFirefoxProfileDir();
   downloadDir = await mkdtemp(join(tmpdir(), 'pk-ff-downloads-'));
-  firefox = await launchFirefox({ extensionDir: FIREFOX_DIST, pacUrl, profileDir });
+  firefox = await launchFirefox({
+    extensionDir: FIREFOX_DIST,
+    pacUrl,
+    profileDir,
+    // Grants optional permissions without the doorhanger a headless test cannot click
+    // (the request itself still comes from the page's click, as for a user).
+    extraPrefs: { 'extensions.webextOptionalPermissionPrompts': false },
+  });
   await allowDownloads(ff().browser, downloadDir);
   ext = await ff().openExtensionPage(OPTIONS_PATH);
   await listCredentials(ext);
@@ -405,5 +412,25 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     } finally {
       await setContentColorScheme(ff().browser, 'system');
     }
+  });
+
+  it('7. the proxy settings inspector asks for the proxy permission on click and says what the browser uses', async () => {
+    const o = opts();
+    const granted = () =>
+      o.evaluate(() =>
+        (globalThis as unknown as { browser: { permissions: { contains(p: object): Promise<boolean> } } }).browser.permissions.contains({ permissions: ['proxy'] }),
+      );
+    expect(await granted()).toBe(false);
+    await o.click('[data-testid=inspect]');
+    await o.waitForSelector('[data-testid=inspector-result]', { timeout: 10_000 });
+    expect(await granted()).toBe(true);
+    const result = await o.$eval('[data-testid=inspector-result]', (el) => el.textContent ?? '');
+    facts.inspector = result;
+    // This profile routes by a PAC script the test set as a user preference.
+    expect(await o.$eval('[data-testid=inspector-mode]', (el) => el.textContent)).toBe('A PAC script decides per request');
+    expect(result).toContain('You (browser or system settings)');
+    expect(result).toContain('data:application/x-ns-proxy-autoconfig');
+    // Under a PAC script the browser picks the proxy per request: the page says it cannot check challengers.
+    expect(result).toContain('cannot be checked');
   });
 });

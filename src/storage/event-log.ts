@@ -23,17 +23,30 @@ export function openLogDb(): Promise<IDBPDatabase<LogDb>> {
   });
 }
 
-/** Newest first. */
+/**
+ * The newest `limit` records, newest first. Keys grow by one per record and
+ * the bound drops the oldest, so the newest `limit` keys are one key range:
+ * one getAll instead of a cursor step per record (100,000 records: one call,
+ * not 100,000 awaits). A gap (records removed by hand) falls back to the cursor.
+ */
 export async function readRecentRecords(limit: number): Promise<LogRecord[]> {
   const db = await openLogDb();
   try {
-    const out: LogRecord[] = [];
-    let cursor = await db.transaction(STORE).store.openCursor(null, 'prev');
-    while (cursor && out.length < limit) {
-      out.push(cursor.value);
-      cursor = await cursor.continue();
+    const store = db.transaction(STORE).store;
+    const newest = await store.openCursor(null, 'prev');
+    if (!newest) return [];
+    const fromKey = newest.key - limit + 1;
+    const inRange = await store.getAll(IDBKeyRange.lowerBound(fromKey));
+    if (inRange.length < limit && (await store.count()) > inRange.length) {
+      const out: LogRecord[] = [];
+      let cursor = await store.openCursor(null, 'prev');
+      while (cursor && out.length < limit) {
+        out.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return out;
     }
-    return out;
+    return inRange.reverse();
   } finally {
     db.close();
   }

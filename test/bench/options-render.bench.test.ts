@@ -55,12 +55,15 @@ it('renders 100,000 records', async () => {
     db.close();
   }, RECORDS);
 
+  const firstRows: number[] = [];
   const renders: number[] = [];
   const filters: number[] = [];
   for (let run = 0; run < 3; run++) {
     const start = Date.now();
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await page.waitForFunction((n: number) => document.querySelector('[data-testid=showing]')?.textContent?.startsWith(`${n} of ${n}`), { timeout: 120_000, polling: 50 }, RECORDS);
+    await page.waitForSelector('[data-testid=log-row]', { timeout: 60_000 });
+    firstRows.push(Date.now() - start);
+    await page.waitForFunction((n: number) => document.querySelector('[data-testid=showing]')?.textContent === `${n} of ${n} records`, { timeout: 120_000, polling: 50 }, RECORDS);
     renders.push(Date.now() - start);
     const filterStart = Date.now();
     await page.type('input[name=text]', 'site7.example');
@@ -68,6 +71,6 @@ it('renders 100,000 records', async () => {
     filters.push(Date.now() - filterStart);
   }
   const domRows = await page.$$eval('[data-testid=log-row]', (rows) => rows.length);
-  await recordFigures('optionsRender100k', { render: summarise(renders), filterTyping: summarise(filters), domRowsAfterFilter: domRows, records: RECORDS });
+  await recordFigures('optionsRender100k', { firstRows: summarise(firstRows), allRecordsReady: summarise(renders), filterTyping: summarise(filters), domRowsAfterFilter: domRows, records: RECORDS });
   expect(domRows).toBeLessThan(100);
 });

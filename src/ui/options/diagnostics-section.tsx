@@ -16,6 +16,7 @@ export interface DiagnosticsSectionProps {
   readonly records: readonly LogRecord[];
   readonly context: DiagnosisContext;
   readonly now: number;
+  readonly loadingMore: boolean;
   /** The last report made, shown so it can be read and copied by hand too. */
   readonly report?: { readonly text: string; readonly copied: boolean };
   readonly onExport: (format: 'json' | 'csv', records: readonly LogRecord[]) => void;
@@ -74,6 +75,7 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
       <LogFilters filter={filter} proxies={proxies} onChange={setFilter} />
       <p class="muted small" data-testid="showing">
         {t('diagShowing', String(shown.length), String(records.length))}
+        {props.loadingMore && ` ${t('diagLoadingMore')}`}
       </p>
       <div class={selected ? 'log-and-details' : ''}>
         <LogTable records={shown} context={context} now={props.now} {...(selected?.id !== undefined ? { selectedId: selected.id } : {})} onSelect={setSelected} />

@@ -25,6 +25,12 @@ import './options.css';
 
 /** How many of the newest records a live update re-reads. */
 const LIVE_WINDOW = 1000;
+/**
+ * The first read: the newest records show at once, the rest follow. Reading
+ * 100,000 records from IndexedDB takes seconds (measured: ~2.2 s in Chromium
+ * here), almost all of it IndexedDB's own structured-clone reads.
+ */
+const FIRST_WINDOW = 500;
 
 function download(name: string, type: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -67,6 +73,7 @@ function OptionsApp() {
   const [report, setReport] = useState<{ text: string; copied: boolean }>();
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
+  const [loadingMore, setLoadingMore] = useState(false);
 
   const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
 
@@ -78,7 +85,15 @@ function OptionsApp() {
 
   const loadAllRecords = async (limit: number) => {
     await sendMessage('log:flush', {});
-    setRecords(await readRecentRecords(limit));
+    const newest = await readRecentRecords(Math.min(FIRST_WINDOW, limit));
+    setRecords(newest);
+    if (newest.length < FIRST_WINDOW) return;
+    setLoadingMore(true);
+    try {
+      setRecords(await readRecentRecords(limit));
+    } finally {
+      setLoadingMore(false);
+    }
   };
 
   const refreshRecords = async () => {
@@ -188,6 +203,7 @@ function OptionsApp() {
         inspector,
         ...(report ? { report } : {}),
         now,
+        loadingMore,
         ...(error ? { error } : {}),
       }}
       actions={actions}

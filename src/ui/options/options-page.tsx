@@ -23,6 +23,8 @@ export interface OptionsData {
   /** The last report made, and whether the clipboard took it. */
   readonly report?: { readonly text: string; readonly copied: boolean };
   readonly now: number;
+  /** Older records are still being read (the newest are shown already). */
+  readonly loadingMore?: boolean;
   readonly error?: string;
 }
 
@@ -70,6 +72,7 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
         records={data.records}
         context={data.context}
         now={data.now}
+        loadingMore={data.loadingMore === true}
         {...(data.report ? { report: data.report } : {})}
         onExport={actions.onExport}
         onClear={actions.onClearLog}

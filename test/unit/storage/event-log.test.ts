@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLogRecord } from '../../../src/core/log-record';
-import { EventLogWriter, clearRecords, countRecords, readRecentRecords } from '../../../src/storage/event-log';
+import { EventLogWriter, clearRecords, countRecords, openLogDb, readRecentRecords } from '../../../src/storage/event-log';
 import { makeChallenge } from '../challenge-factory';
 
 const record = (i: number, requestId = String(i)) =>
@@ -52,5 +52,30 @@ describe('EventLogWriter', () => {
     await log.flush();
     const [r] = await readRecentRecords(1);
     expect(r?.url).toBe('http://origin.test/page');
+  });
+});
+
+describe('readRecentRecords', () => {
+  afterEach(() => clearRecords());
+
+  it('reads the newest records in one range, newest first, also after the oldest were dropped', async () => {
+    const log = new EventLogWriter(() => 50);
+    for (let i = 0; i < 80; i++) log.append(record(i));
+    await log.flush();
+    expect((await readRecentRecords(10)).map((r) => r.requestId)).toEqual(['79', '78', '77', '76', '75', '74', '73', '72', '71', '70']);
+    const all = await readRecentRecords(1000);
+    expect(all).toHaveLength(50);
+    expect(all.at(-1)?.requestId).toBe('30');
+  });
+
+  it('still returns the newest records when keys have gaps', async () => {
+    const log = new EventLogWriter(() => 1000);
+    for (let i = 0; i < 5; i++) log.append(record(i));
+    await log.flush();
+    const db = await openLogDb();
+    const keys = await db.getAllKeys('events');
+    await db.delete('events', keys[3]!);
+    db.close();
+    expect((await readRecentRecords(3)).map((r) => r.requestId)).toEqual(['4', '2', '1']);
   });
 });

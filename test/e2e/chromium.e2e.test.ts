@@ -61,6 +61,7 @@ beforeAll(async () => {
       { name: 'many', auth: 'basic' },
       { name: 'long', auth: 'basic' },
       { name: 'idle', auth: 'basic' },
+      { name: 'killed', auth: 'basic' },
     ],
     users: [ALICE, BOB],
   });
@@ -420,6 +421,41 @@ describe('Chromium: the service worker', () => {
     const answered = (await logFor(ext, p)).find((r) => r.outcome === 'answered-prompt');
     expect(answered).toBeDefined();
   }, 150_000);
+
+  it('h2. when the worker is killed anyway while the prompt is open, submitting still saves and says to reload', async () => {
+    const p = port('killed');
+    const page = await contexts.page(p);
+    const url = originUrl('/');
+    const loading = navigate(page, url, 30_000);
+    const prompt = await chromium.waitForPrompt();
+    await readPrompt(prompt);
+    // Forced stop (DevTools' "stop" on the worker): the parked request is lost with it.
+    await chromium.stopServiceWorkers();
+    const lost = await loading;
+    facts['h2.parkedRequestAfterKill'] = lost;
+    expect(lost).not.toBe(200);
+
+    // The user, unaware, signs in: the message wakes a fresh worker that no
+    // longer knows the prompt, so it saves the credential and says to reload.
+    await signIn(prompt, ALICE.user, ALICE.password);
+    await prompt.waitForSelector('[data-testid=notice]', { timeout: 10_000 });
+    const notice = await prompt.$eval('[data-testid=notice]', (el) => el.textContent ?? '');
+    facts['h2.notice'] = notice;
+    expect(notice).toContain('reload');
+    const saved = (await listCredentials(ext)).find((c) => c.proxy.port === p);
+    expect(saved).toMatchObject({ username: ALICE.user, rejected: false, scope: 'device' });
+    await prompt.close();
+
+    // The reload is then answered from what was saved, with no prompt.
+    const prompts = countPromptsOpened(chromium);
+    try {
+      expect(await navigate(await contexts.page(p), url, 30_000)).toBe(200);
+      expect(prompts.count()).toBe(0);
+      await waitForSquid200(p, ALICE.user, url);
+    } finally {
+      prompts.stop();
+    }
+  });
 
   it('i. answers from the saved credential after the worker was stopped while idle', async () => {
     const p = port('idle');

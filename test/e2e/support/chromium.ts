@@ -163,10 +163,10 @@ async function stopExtensionWorkers(
   const page = existing ?? (await openExtensionPage('manifest.json'));
   const session = await page.createCDPSession();
   try {
-    const statuses = trackWorkerStatuses(session, extensionId);
+    const seen = trackWorkerStatuses(session, extensionId, true);
     await session.send('ServiceWorker.enable');
     await session.send('ServiceWorker.stopAllWorkers');
-    await waitForAllStopped(statuses, 5_000);
+    await waitForAllStopped(seen, 5_000);
   } finally {
     await session.detach().catch(() => undefined);
     if (existing === undefined) await page.close().catch(() => undefined);
@@ -176,25 +176,29 @@ async function stopExtensionWorkers(
 // ServiceWorker.enable replays every known version as workerVersionUpdated, so
 // this map reflects the extension's workers without attaching to them (an
 // attached client would keep the worker alive).
-function trackWorkerStatuses(session: CDPSession, extensionId: string): Map<string, string> {
+// With `history`, each version's statuses accumulate, so a worker that was
+// stopped and at once woken again (a pending event, an open extension page
+// sending a message) still counts as stopped.
+function trackWorkerStatuses(session: CDPSession, extensionId: string, history = false): Map<string, string> {
   const statuses = new Map<string, string>();
   session.on('ServiceWorker.workerVersionUpdated', (event) => {
     for (const version of event.versions) {
       if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) {
-        statuses.set(version.versionId, version.runningStatus);
+        const before = history ? statuses.get(version.versionId) : undefined;
+        statuses.set(version.versionId, before === undefined ? version.runningStatus : `${before},${version.runningStatus}`);
       }
     }
   });
   return statuses;
 }
 
-async function waitForAllStopped(statuses: Map<string, string>, timeoutMs: number): Promise<void> {
+async function waitForAllStopped(seen: Map<string, string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ([...statuses.values()].every((s) => s === 'stopped')) return;
+    if (seen.size > 0 && [...seen.values()].every((s) => s.split(',').includes('stopped'))) return;
     await sleep(50);
   }
-  throw new Error(`extension service worker did not stop: ${JSON.stringify([...statuses])}`);
+  throw new Error(`extension service worker did not stop: ${JSON.stringify([...seen])}`);
 }
 
 /** Running status of the extension's worker(s), e.g. ['running'] or ['stopped'], observed without attaching. */

@@ -25,7 +25,12 @@ import { SettingsCache } from './settings-cache';
 let dataKey: Promise<CryptoKey> | undefined;
 const vault = new Vault(
   { device: browser.storage.local, session: browser.storage.session },
-  () => (dataKey ??= loadOrCreateDataKey()),
+  // One key load shared by all; a failed one is retried next time rather than remembered.
+  () =>
+    (dataKey ??= loadOrCreateDataKey().catch((error: unknown) => {
+      dataKey = undefined;
+      throw error;
+    })),
 );
 const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${problem.message}`));
 const settings = new SettingsCache(browser.storage.local);

@@ -10,7 +10,24 @@ const DB_NAME = 'proxy-keyring-keys';
 const STORE = 'keys';
 const KEY_NAME = 'vault-data-key';
 
+/**
+ * Said when IndexedDB refuses to keep the key — seen in Firefox with "Always
+ * use private browsing mode", where the extension's IndexedDB takes no writes.
+ * "Just this once" still works there: it never needs the key.
+ */
+export const KEY_STORAGE_REFUSED =
+  'This browser does not let Proxy Keyring keep its encryption key (Firefox does this in "Always use private browsing mode"), so passwords cannot be remembered. Choose "Just this once", or turn that mode off.';
+
 export async function loadOrCreateDataKey(): Promise<CryptoKey> {
+  try {
+    return await openOrCreate();
+  } catch (error) {
+    if (error instanceof DOMException) throw new Error(KEY_STORAGE_REFUSED);
+    throw error;
+  }
+}
+
+async function openOrCreate(): Promise<CryptoKey> {
   const db = await openDB(DB_NAME, 1, {
     upgrade(d) {
       d.createObjectStore(STORE);
@@ -24,10 +41,10 @@ export async function loadOrCreateDataKey(): Promise<CryptoKey> {
     try {
       await db.add(STORE, key, KEY_NAME);
       return key;
-    } catch {
+    } catch (error) {
       const stored: unknown = await db.get(STORE, KEY_NAME);
       if (stored instanceof CryptoKey) return stored;
-      throw new Error('The vault key could not be stored.');
+      throw error;
     }
   } finally {
     db.close();

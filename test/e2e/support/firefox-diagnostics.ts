@@ -1,24 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
+import { bidiSend } from './firefox';
 import { sleep } from './ports';
 
 /**
  * Helpers only the Firefox diagnostics scenarios use: raw WebDriver BiDi
- * commands puppeteer does not wrap for Firefox (downloads, colour scheme), the
- * action badge, and reading downloaded files.
+ * commands puppeteer does not wrap for Firefox (downloads, colour scheme) and
+ * reading downloaded files.
  */
-
-interface BidiConnection {
-  send(method: string, params: unknown): Promise<{ result?: unknown }>;
-}
-
-/** puppeteer's BiDi Browser exposes its session's connection; commands it does not wrap go through it. */
-export function bidiSend(browser: Browser, method: string, params: unknown): Promise<{ result?: unknown }> {
-  const connection = (browser as unknown as { connection?: BidiConnection }).connection;
-  if (connection === undefined) throw new Error('not a WebDriver BiDi browser');
-  return connection.send(method, params);
-}
 
 /**
  * Downloads land in `dir` without a dialog. BiDi `browser.setDownloadBehavior`

@@ -1,4 +1,5 @@
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { bidiSend } from './firefox';
 import { sendFromExtensionPage, type SavedCredential } from './steps';
 import { sleep } from './ports';
 
@@ -62,4 +63,31 @@ export function readOptionsLogRows(options: Page): Promise<Array<{ proxy: string
       outcome: tr.getAttribute('data-outcome') ?? '',
     })),
   );
+}
+
+/**
+ * What the user does in about:addons → Proxy Keyring → "Run in Private
+ * Windows" → Allow: about:addons adds the internal permission and reloads the
+ * add-on. Done here from the browser's chrome context, which
+ * --remote-allow-system-access opens to BiDi (`moz:scope: 'chrome'`).
+ */
+export async function allowInPrivateWindows(browser: Browser, addonId: string): Promise<void> {
+  const tree = (await bidiSend(browser, 'browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })).result as {
+    contexts: Array<{ context: string }>;
+  };
+  const context = tree.contexts[0]?.context;
+  if (context === undefined) throw new Error('no chrome browsing context');
+  const id = JSON.stringify(addonId);
+  const expression = `(async () => {
+    const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+    const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+    await ExtensionPermissions.add(${id}, { permissions: ["internal:privateBrowsingAllowed"], origins: [] });
+    await (await AddonManager.getAddonByID(${id})).reload();
+    return "allowed";
+  })()`;
+  const reply = (await bidiSend(browser, 'script.evaluate', { expression, target: { context }, awaitPromise: true })).result as {
+    type?: string;
+    result?: { value?: unknown };
+  };
+  if (reply.type !== 'success' || reply.result?.value !== 'allowed') throw new Error(`could not allow private windows: ${JSON.stringify(reply)}`);
 }

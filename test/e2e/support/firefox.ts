@@ -239,3 +239,14 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+interface BidiConnection {
+  send(method: string, params: unknown): Promise<{ result?: unknown }>;
+}
+
+/** puppeteer's BiDi Browser exposes its session's connection; commands it does not wrap go through it. */
+export function bidiSend(browser: Browser, method: string, params: unknown): Promise<{ result?: unknown }> {
+  const connection = (browser as unknown as { connection?: BidiConnection }).connection;
+  if (connection === undefined) throw new Error('not a WebDriver BiDi browser');
+  return connection.send(method, params);
+}

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { loadOrCreateDataKey } from '../../../src/storage/data-key';
+import { describe, expect, it, vi } from 'vitest';
+import { KEY_STORAGE_REFUSED, loadOrCreateDataKey } from '../../../src/storage/data-key';
 
 describe('loadOrCreateDataKey', () => {
   it('creates one non-extractable AES-GCM key and returns the same one afterwards', async () => {
@@ -15,5 +15,16 @@ describe('loadOrCreateDataKey', () => {
       const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k, sealed);
       expect(new TextDecoder().decode(plain)).toBe('x');
     }
+  });
+});
+
+describe('when IndexedDB takes no writes', () => {
+  it('says so in words, and a later call can still succeed', async () => {
+    const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError');
+    });
+    await expect(loadOrCreateDataKey()).rejects.toThrow(KEY_STORAGE_REFUSED);
+    open.mockRestore();
+    await expect(loadOrCreateDataKey()).resolves.toBeInstanceOf(CryptoKey);
   });
 });

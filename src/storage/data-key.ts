@@ -22,7 +22,7 @@ export async function loadOrCreateDataKey(): Promise<CryptoKey> {
   try {
     return await openOrCreate();
   } catch (error) {
-    if (error instanceof DOMException) throw new Error(KEY_STORAGE_REFUSED);
+    if (error instanceof DOMException) throw new Error(KEY_STORAGE_REFUSED, { cause: error });
     throw error;
   }
 }

@@ -62,12 +62,14 @@ export class Answerer {
     const record = (outcome: Outcome, extra: { answerMs?: number; username?: string; afterRejection?: true } = {}): void =>
       deps.log(makeLogRecord(challenge, { outcome, attempt: track.attempts, time: deps.now(), urlDetail: settings.urlDetail, ...extra }));
 
-    let rejectedUsername: string | undefined;
+    /** Set when this challenge is the proxy refusing what we sent: the prompt says so, naming the account. */
+    let rejection: { username?: string } | undefined;
     if ('rejectedCredentialId' in decision && decision.rejectedCredentialId !== undefined) {
       const refused = deps.store.get(decision.rejectedCredentialId);
-      rejectedUsername = refused?.username ?? deps.tracker.get(challenge.requestId)?.suppliedUsername;
+      const rejectedUsername = refused?.username ?? deps.tracker.get(challenge.requestId)?.suppliedUsername;
+      rejection = rejectedUsername === undefined ? {} : { username: rejectedUsername };
       deps.tracker.clearSupplied(challenge.requestId);
-      record('rejected', rejectedUsername === undefined ? {} : { username: rejectedUsername });
+      record('rejected', rejection);
       await deps.store.markRejected(decision.rejectedCredentialId);
     }
 
@@ -88,7 +90,7 @@ export class Answerer {
         return { kind: 'credentials', username: credential.username, password: credential.password };
       }
       case 'prompt':
-        return this.#waitForPrompt(challenge, started, record, decision.rejectedCredentialId === undefined ? undefined : { username: rejectedUsername });
+        return this.#waitForPrompt(challenge, started, record, rejection);
     }
   }
 
@@ -96,10 +98,10 @@ export class Answerer {
     challenge: Challenge,
     started: number,
     record: (outcome: Outcome, extra?: { answerMs?: number; username?: string; afterRejection?: true }) => void,
-    rejection: { username?: string | undefined } | undefined,
+    rejection: { username?: string } | undefined,
   ): Promise<AuthAnswer> {
     const { deps } = this;
-    const joined = deps.board.join(challenge, rejection && (rejection.username === undefined ? {} : { username: rejection.username }));
+    const joined = deps.board.join(challenge, rejection);
     record('prompted', rejection ? { afterRejection: true } : {});
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;

@@ -221,12 +221,12 @@ async function shutDownFirefox(
   if (pid !== undefined) {
     killProcessTree(pid);
     // The profile lock must be released before a relaunch on the same profile.
-    await waitForExit(pid, 5_000);
+    await waitForProcessEnd(pid, 5_000);
   }
   if (!keepProfile) await rm(profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+async function waitForProcessEnd(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && isAlive(pid)) await sleep(100);
 }

@@ -123,7 +123,7 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
   const child = spawnSquid(name, files.conf);
   const output = collectOutput(child);
   try {
-    await waitForPortsOrExit(child, Object.values(ports), output);
+    await waitForPortsOrProcessEnd(child, Object.values(ports), output);
   } catch (error) {
     await stopProcess(child);
     await rm(files.dir, { recursive: true, force: true });
@@ -376,7 +376,7 @@ function collectOutput(child: ChildProcess): { text: string } {
   return output;
 }
 
-async function waitForPortsOrExit(
+async function waitForPortsOrProcessEnd(
   child: ChildProcess,
   ports: number[],
   output: { text: string },

@@ -16,7 +16,7 @@ type Target = 'chrome' | 'firefox';
  */
 export function manifestFor(target: Target): ManifestV3Export {
   const manifest = structuredClone(sourceManifest) as Record<string, unknown> & typeof sourceManifest;
-  if (target === 'chrome') return manifest as ManifestV3Export;
+  if (target === 'chrome') return manifest;
   const { service_worker } = manifest.background;
   return {
     ...manifest,

@@ -41,8 +41,8 @@ export function listenForAuthChallenges(answer: (details: unknown) => Promise<Au
       return {};
     });
   if (usesAsyncBlocking()) {
-    const chromeEvent = (globalThis as unknown as { chrome: { webRequest: { onAuthRequired: ChromeAuthEvent } } }).chrome
-      .webRequest.onAuthRequired;
+    const chromeEvent = (globalThis as unknown as { chrome: { webRequest: { onAuthRequired: ChromeAuthEvent } } }).chrome.webRequest
+      .onAuthRequired;
     chromeEvent.addListener((details, callback) => void safely(details).then(callback), filter, ['asyncBlocking']);
   } else {
     browser.webRequest.onAuthRequired.addListener((details) => safely(details), filter, ['blocking']);

@@ -35,7 +35,10 @@ const vault = new Vault(
 const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${problem.message}`));
 const settings = new SettingsCache(browser.storage.local);
 const tracker = new RequestTracker();
-const log = new EventLogWriter(() => settings.current().logLimit, () => announceChange('log'));
+const log = new EventLogWriter(
+  () => settings.current().logLimit,
+  () => announceChange('log'),
+);
 const keepAlive = new KeepAlive();
 const board: PromptBoard = new PromptBoard(
   () => settings.current().promptTimeoutSec * 1000,
@@ -47,7 +50,11 @@ const board: PromptBoard = new PromptBoard(
     announceChange('prompts');
   },
 );
-const updateBadge = () => showBadge(board.waitingTotal(), store.list().some((c) => c.rejected));
+const updateBadge = () =>
+  showBadge(
+    board.waitingTotal(),
+    store.list().some((c) => c.rejected),
+  );
 const windows = new PromptWindows((promptId) => board.cancel(promptId, 'user'));
 const answerer = new Answerer({
   store,
@@ -74,8 +81,7 @@ listenForRequestResults({
     // A refused credential changes the badge; the request's end is a cheap moment to refresh it.
     updateBadge();
   },
-  onProxyFailure: (failure) =>
-    log.append(makeProxyErrorRecord({ ...failure, time: Date.now(), urlDetail: settings.current().urlDetail })),
+  onProxyFailure: (failure) => log.append(makeProxyErrorRecord({ ...failure, time: Date.now(), urlDetail: settings.current().urlDetail })),
 });
 
 const handlers = createHandlers({

@@ -1,7 +1,14 @@
 import browser from 'webextension-polyfill';
 import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { KeyValueArea } from '../storage/key-value-area';
-import { SETTINGS_KEY, parseSettings, readSettings, writeSettings, type SettingsErrors, type SettingsRead } from '../storage/settings-store';
+import {
+  SETTINGS_KEY,
+  parseSettings,
+  readSettings,
+  writeSettings,
+  type SettingsErrors,
+  type SettingsRead,
+} from '../storage/settings-store';
 
 /** Settings in memory: loaded once, kept current when another page changes them. */
 export class SettingsCache {

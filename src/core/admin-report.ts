@@ -66,7 +66,9 @@ export function buildAdminReport(
     if (failures.length > 0) lines.push('  Recent failures:');
     for (const { r, d } of failures) {
       const result = r.final?.error ?? (r.final?.statusCode !== undefined ? `HTTP ${r.final.statusCode}` : 'no result');
-      lines.push(`  - ${new Date(r.time).toISOString()} ${r.method} ${stripUrl(r.url, 'origin') || '(no URL)'} — ${r.outcome}, ${result}: ${describeCause(d.cause)}`);
+      lines.push(
+        `  - ${new Date(r.time).toISOString()} ${r.method} ${stripUrl(r.url, 'origin') || '(no URL)'} — ${r.outcome}, ${result}: ${describeCause(d.cause)}`,
+      );
     }
     lines.push('');
   }

@@ -22,7 +22,10 @@ export type CredentialErrorCode = 'hostEmpty' | 'hostInvalid' | 'portRange' | 'u
 const HOST_PATTERN = /^(\[[0-9a-f:.]+\]|[0-9a-f:]+:[0-9a-f:.]*|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i;
 
 /** Checks a credential form; an empty result means it may be saved. */
-export function validateCredentialInput(input: CredentialInput, existing: readonly Pick<Credential, 'id' | 'proxy' | 'realm' | 'username'>[]): CredentialErrors {
+export function validateCredentialInput(
+  input: CredentialInput,
+  existing: readonly Pick<Credential, 'id' | 'proxy' | 'realm' | 'username'>[],
+): CredentialErrors {
   const errors: CredentialErrors = {};
   const host = input.host.trim();
   if (host === '') errors.host = 'hostEmpty';
@@ -35,7 +38,8 @@ export function validateCredentialInput(input: CredentialInput, existing: readon
   if (!errors.host && !errors.port && !errors.username) {
     const proxy = { host: normaliseHost(host), port: input.port };
     const duplicate = existing.some(
-      (c) => c.id !== input.id && sameEndpoint(c.proxy, proxy) && (c.realm ?? '') === input.realm.trim() && c.username === input.username.trim(),
+      (c) =>
+        c.id !== input.id && sameEndpoint(c.proxy, proxy) && (c.realm ?? '') === input.realm.trim() && c.username === input.username.trim(),
     );
     if (duplicate) errors.username = 'duplicate';
   }

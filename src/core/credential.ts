@@ -44,7 +44,5 @@ export function findUsableCredential(
   realm: string,
   exclude: ReadonlySet<string> = new Set(),
 ): Credential | undefined {
-  return sortByOrder(credentials).find(
-    (c) => !c.rejected && !exclude.has(c.id) && credentialFits(c, proxy, realm),
-  );
+  return sortByOrder(credentials).find((c) => !c.rejected && !exclude.has(c.id) && credentialFits(c, proxy, realm));
 }

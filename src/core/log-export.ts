@@ -2,7 +2,24 @@ import type { LogRecord } from './log-record';
 import { diagnose, type DiagnosisContext } from './diagnose';
 
 /** Columns of the CSV export, in order. Records never hold a password, and neither does this. */
-const COLUMNS = ['time', 'requestId', 'proxy', 'scheme', 'realm', 'method', 'type', 'url', 'tabId', 'attempt', 'outcome', 'answerMs', 'username', 'status', 'error', 'cause'] as const;
+const COLUMNS = [
+  'time',
+  'requestId',
+  'proxy',
+  'scheme',
+  'realm',
+  'method',
+  'type',
+  'url',
+  'tabId',
+  'attempt',
+  'outcome',
+  'answerMs',
+  'username',
+  'status',
+  'error',
+  'cause',
+] as const;
 
 function csvCell(value: string | number | undefined): string {
   const text = value === undefined ? '' : String(value);

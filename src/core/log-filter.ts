@@ -29,7 +29,14 @@ function haystack(r: LogRecord): string {
 }
 
 export function isFilterEmpty(filter: LogFilter): boolean {
-  return filter.proxy === undefined && !filter.outcome && filter.from === undefined && filter.to === undefined && !filter.site && !filter.text?.trim();
+  return (
+    filter.proxy === undefined &&
+    !filter.outcome &&
+    filter.from === undefined &&
+    filter.to === undefined &&
+    !filter.site &&
+    !filter.text?.trim()
+  );
 }
 
 /** Keeps the records that match every set part of the filter, in their order. */

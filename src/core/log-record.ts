@@ -34,7 +34,15 @@ export interface LogRecord {
 
 export function makeLogRecord(
   challenge: Challenge,
-  fields: { outcome: Outcome; attempt: number; time: number; answerMs?: number; username?: string; afterRejection?: true; urlDetail?: 'path' | 'origin' },
+  fields: {
+    outcome: Outcome;
+    attempt: number;
+    time: number;
+    answerMs?: number;
+    username?: string;
+    afterRejection?: true;
+    urlDetail?: 'path' | 'origin';
+  },
 ): LogRecord {
   return {
     time: fields.time,

@@ -34,7 +34,8 @@ const FAILURE_OUTCOMES = new Set(['rejected', 'attempt-cap', 'unsupported-scheme
 
 function readProblem(r: LogRecord): LastError | undefined {
   if (r.final?.error) return { time: r.time, outcome: r.outcome, error: r.final.error };
-  if (r.final?.statusCode !== undefined && r.final.statusCode >= 400) return { time: r.time, outcome: r.outcome, statusCode: r.final.statusCode };
+  if (r.final?.statusCode !== undefined && r.final.statusCode >= 400)
+    return { time: r.time, outcome: r.outcome, statusCode: r.final.statusCode };
   return FAILURE_OUTCOMES.has(r.outcome) ? { time: r.time, outcome: r.outcome } : undefined;
 }
 
@@ -53,7 +54,14 @@ export function summariseByProxy(records: readonly LogRecord[]): ProxySummary[] 
   // A silent answer the proxy then refused did not answer anything.
   const refused = findRefusedAnswers(records);
   for (const r of records) {
-    const acc: Acc = byProxy.get(r.proxy) ?? { challenges: 0, answeredSilently: 0, prompts: 0, rejections: 0, requests: new Map(), lastTime: 0 };
+    const acc: Acc = byProxy.get(r.proxy) ?? {
+      challenges: 0,
+      answeredSilently: 0,
+      prompts: 0,
+      rejections: 0,
+      requests: new Map(),
+      lastTime: 0,
+    };
     byProxy.set(r.proxy, acc);
     if (DECISION_OUTCOMES.has(r.outcome)) acc.challenges++;
     if (r.outcome === 'answered-saved' && !refused.has(answerKey(r))) acc.answeredSilently++;

@@ -108,5 +108,5 @@ export function parseEnvelope(message: unknown): { ok: true; envelope: Envelope 
     const where = parsed.issues.map((i) => v.getDotPath(i) ?? 'payload').join(', ');
     return { ok: false, error: `Malformed ${type} message: invalid ${where}.` };
   }
-  return { ok: true, envelope: { type, payload: parsed.output } as Envelope };
+  return { ok: true, envelope: { type, payload: parsed.output } };
 }

@@ -61,7 +61,11 @@ export class CredentialStore {
    * realm choice), which clears its rejected mark; a new account goes first,
    * since the user just chose it.
    */
-  async upsertEntered(entered: Omit<Credential, 'id' | 'order' | 'rejected' | 'updatedAt'> & { scope: 'device' | 'session' }, now: number, newId: () => string): Promise<Credential> {
+  async upsertEntered(
+    entered: Omit<Credential, 'id' | 'order' | 'rejected' | 'updatedAt'> & { scope: 'device' | 'session' },
+    now: number,
+    newId: () => string,
+  ): Promise<Credential> {
     await this.ready();
     const existing = this.#credentials.find(
       (c) => c.username === entered.username && credentialFits(c, entered.proxy, entered.realm ?? ''),
@@ -86,7 +90,11 @@ export class CredentialStore {
    * looked at it again. Invalid input is refused with field errors and
    * nothing is changed.
    */
-  async saveFromForm(input: CredentialInput, now: number, newId: () => string): Promise<{ saved: CredentialSummary } | { errors: CredentialErrors }> {
+  async saveFromForm(
+    input: CredentialInput,
+    now: number,
+    newId: () => string,
+  ): Promise<{ saved: CredentialSummary } | { errors: CredentialErrors }> {
     await this.ready();
     const errors = validateCredentialInput(input, this.#credentials);
     if (Object.keys(errors).length > 0) return { errors };

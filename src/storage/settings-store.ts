@@ -5,8 +5,7 @@ import type { KeyValueArea } from './key-value-area';
 
 export const SETTINGS_KEY = 'settings';
 
-const intIn = (range: { min: number; max: number }) =>
-  v.pipe(v.number(), v.integer(), v.minValue(range.min), v.maxValue(range.max));
+const intIn = (range: { min: number; max: number }) => v.pipe(v.number(), v.integer(), v.minValue(range.min), v.maxValue(range.max));
 
 /** One validator per field, so one bad field falls back alone. */
 const FIELD_SCHEMAS: { [K in keyof Settings]: v.GenericSchema<unknown, Settings[K]> } = {
@@ -53,7 +52,10 @@ export type SettingsErrors = Partial<Record<keyof Settings, SettingsErrorCode>>;
  * Validates changes from the settings form; all valid → merged with what is
  * stored and written, otherwise nothing is written and each bad field says why.
  */
-export async function writeSettings(area: KeyValueArea, changes: Record<string, unknown>): Promise<{ read: SettingsRead } | { errors: SettingsErrors }> {
+export async function writeSettings(
+  area: KeyValueArea,
+  changes: Record<string, unknown>,
+): Promise<{ read: SettingsRead } | { errors: SettingsErrors }> {
   const errors: SettingsErrors = {};
   for (const [key, value] of Object.entries(changes)) {
     if (!SETTING_KEYS.includes(key as keyof Settings)) throw new Error(`Unknown setting ${JSON.stringify(key)}.`);

@@ -111,7 +111,11 @@ export class Vault {
           const password = await decryptPassword(key, parsed.output);
           credentials.push(toCredential(parsed.output, scope, password));
         } catch {
-          problems.push({ scope, entryId: parsed.output.id, message: 'A saved credential could not be decrypted (the key changed) and was skipped.' });
+          problems.push({
+            scope,
+            entryId: parsed.output.id,
+            message: 'A saved credential could not be decrypted (the key changed) and was skipped.',
+          });
         }
       }
     }

@@ -34,7 +34,11 @@ async function makeVault() {
   const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, async () => key);
   const { store } = await makeAnswerer(vault);
   for (let i = 0; i < 20; i++) {
-    await store.upsertEntered({ proxy: { host: i === 19 ? 'proxy.example' : `p${i}.example`, port: 3128 }, username: `u${i}`, password: 'pw', scope: 'device' }, i, () => `id${i}`);
+    await store.upsertEntered(
+      { proxy: { host: i === 19 ? 'proxy.example' : `p${i}.example`, port: 3128 }, username: `u${i}`, password: 'pw', scope: 'device' },
+      i,
+      () => `id${i}`,
+    );
   }
   return vault;
 }

@@ -28,7 +28,8 @@ it('renders 100,000 records', async () => {
   await page.evaluate(async (count: number) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('proxy-keyring-log', 1);
-      open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id', autoIncrement: true }).createIndex('requestId', 'requestId');
+      open.onupgradeneeded = () =>
+        open.result.createObjectStore('events', { keyPath: 'id', autoIncrement: true }).createIndex('requestId', 'requestId');
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
@@ -63,14 +64,27 @@ it('renders 100,000 records', async () => {
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForSelector('[data-testid=log-row]', { timeout: 60_000 });
     firstRows.push(Date.now() - start);
-    await page.waitForFunction((n: number) => document.querySelector('[data-testid=showing]')?.textContent === `${n} of ${n} records`, { timeout: 120_000, polling: 50 }, RECORDS);
+    await page.waitForFunction(
+      (n: number) => document.querySelector('[data-testid=showing]')?.textContent === `${n} of ${n} records`,
+      { timeout: 120_000, polling: 50 },
+      RECORDS,
+    );
     renders.push(Date.now() - start);
     const filterStart = Date.now();
     await page.type('input[name=text]', 'site7.example');
-    await page.waitForFunction(() => document.querySelector('[data-testid=showing]')?.textContent?.startsWith('2000 of'), { timeout: 60_000, polling: 20 });
+    await page.waitForFunction(() => document.querySelector('[data-testid=showing]')?.textContent?.startsWith('2000 of'), {
+      timeout: 60_000,
+      polling: 20,
+    });
     filters.push(Date.now() - filterStart);
   }
   const domRows = await page.$$eval('[data-testid=log-row]', (rows) => rows.length);
-  await recordFigures('optionsRender100k', { firstRows: summarise(firstRows), allRecordsReady: summarise(renders), filterTyping: summarise(filters), domRowsAfterFilter: domRows, records: RECORDS });
+  await recordFigures('optionsRender100k', {
+    firstRows: summarise(firstRows),
+    allRecordsReady: summarise(renders),
+    filterTyping: summarise(filters),
+    domRowsAfterFilter: domRows,
+    records: RECORDS,
+  });
   expect(domRows).toBeLessThan(100);
 });

@@ -267,9 +267,17 @@ describe('Chromium: diagnostics', () => {
       ['outcome rejected', { outcome: 'rejected' }, count(log, (r) => r.outcome === 'rejected')],
       ['outcome prompted', { outcome: 'prompted' }, count(log, (r) => r.outcome === 'prompted')],
       ['proxy wrong', { proxy: wrong }, count(log, (r) => r.proxy === wrong)],
-      ['proxy cancel + cancelled', { proxy: cancelled, outcome: 'cancelled-user' }, count(log, (r) => r.proxy === cancelled && r.outcome === 'cancelled-user')],
+      [
+        'proxy cancel + cancelled',
+        { proxy: cancelled, outcome: 'cancelled-user' },
+        count(log, (r) => r.proxy === cancelled && r.outcome === 'cancelled-user'),
+      ],
       ['text hello.txt', { text: 'hello.txt' }, count(log, (r) => r.url.includes('hello.txt'))],
-      ['text ERR_PROXY_CONNECTION_FAILED', { text: 'err_proxy_connection_failed' }, count(log, (r) => r.final?.error === 'net::ERR_PROXY_CONNECTION_FAILED')],
+      [
+        'text ERR_PROXY_CONNECTION_FAILED',
+        { text: 'err_proxy_connection_failed' },
+        count(log, (r) => r.final?.error === 'net::ERR_PROXY_CONNECTION_FAILED'),
+      ],
     ];
     const measured: Record<string, string> = {};
     for (const [name, filter, want] of cases) {
@@ -280,8 +288,16 @@ describe('Chromium: diagnostics', () => {
       expect(want, name).toBeLessThan(total);
       expect(showing, name).toEqual({ shown: want, total });
       expect(rows.length, name).toBe(want);
-      if (filter.proxy) expect(rows.every((r) => r.proxy === filter.proxy), name).toBe(true);
-      if (filter.outcome) expect(rows.every((r) => r.outcome === filter.outcome), name).toBe(true);
+      if (filter.proxy)
+        expect(
+          rows.every((r) => r.proxy === filter.proxy),
+          name,
+        ).toBe(true);
+      if (filter.outcome)
+        expect(
+          rows.every((r) => r.outcome === filter.outcome),
+          name,
+        ).toBe(true);
     }
     // From tomorrow on: nothing; up to tomorrow: everything.
     await filterOptionsLog(options, {});
@@ -347,7 +363,11 @@ describe('Chromium: diagnostics', () => {
     );
     expect(rows).toHaveLength(shown.total);
     const column = (name: string) => header!.indexOf(name);
-    const csvRecords = rows.map((cells) => ({ proxy: cells[column('proxy')], outcome: cells[column('outcome')], cause: cells[column('cause')] }));
+    const csvRecords = rows.map((cells) => ({
+      proxy: cells[column('proxy')],
+      outcome: cells[column('outcome')],
+      cause: cells[column('cause')],
+    }));
     for (const e of expected) expect(csvRecords, `csv ${e.proxy} ${e.outcome}`).toContainEqual(e);
     expect(rows.map((cells) => cells[column('url')])).toEqual(parsed.records.map((r) => r.url));
     expect(rows.find((cells) => cells[column('outcome')] === 'proxy-error')?.[column('error')]).toBe('net::ERR_PROXY_CONNECTION_FAILED');
@@ -365,11 +385,7 @@ describe('Chromium: diagnostics', () => {
       .defaultBrowserContext()
       .overridePermissions(`chrome-extension://${chromium.extensionId}`, ['clipboard-read', 'clipboard-sanitized-write']);
     await options.click('[data-testid=copy-report]');
-    const report = await waitUntil(
-      async () => options.$eval('textarea[data-testid=report]', (el) => (el as HTMLTextAreaElement).value),
-      10_000,
-      'the admin report',
-    );
+    const report = await waitUntil(async () => options.$eval('textarea[data-testid=report]', (el) => el.value), 10_000, 'the admin report');
     facts['4.report'] = report;
     // Copied too: the test granted clipboard access to the extension's origin
     // (headless Chromium has no user to allow it) and reads it back.
@@ -384,7 +400,8 @@ describe('Chromium: diagnostics', () => {
     const mine = log.filter((r) => r.proxy === wrong);
     const decisions = count(mine, (r) => ['answered-saved', 'prompted', 'attempt-cap', 'unsupported-scheme'].includes(r.outcome));
     // A silent answer the proxy refused (the next challenge of that request says "rejected") is not counted as answered.
-    const refusedLater = (r: LogRow) => mine.some((x) => x.outcome === 'rejected' && x.requestId === r.requestId && x.attempt === r.attempt + 1);
+    const refusedLater = (r: LogRow) =>
+      mine.some((x) => x.outcome === 'rejected' && x.requestId === r.requestId && x.attempt === r.attempt + 1);
     const silent = count(mine, (r) => r.outcome === 'answered-saved' && !refusedLater(r));
     expect(silent).toBe(0);
     expect(report).toContain(
@@ -459,7 +476,9 @@ describe('Chromium: diagnostics', () => {
     await filterOptionsLog(options, {});
     expect(await options.$eval('[data-testid=record-details]', (el) => el.getAttribute('data-cause'))).toBe('credentials-rejected');
     await options.evaluate(() => document.querySelector('[data-testid=record-details]')?.scrollIntoView({ block: 'end' }));
-    facts['6.selectedRow'] = await options.$$eval('[data-testid=log-row].selected', (rows) => rows.map((r) => r.getAttribute('data-outcome')));
+    facts['6.selectedRow'] = await options.$$eval('[data-testid=log-row].selected', (rows) =>
+      rows.map((r) => r.getAttribute('data-outcome')),
+    );
     await options.screenshot({ path: resolve(ARTIFACTS, 'chromium-diagnostics-light.png') });
     await options.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     expect(await options.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);

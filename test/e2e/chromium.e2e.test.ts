@@ -4,14 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ChromiumHandle } from './support/chromium';
-import {
-  FreshContexts,
-  countPromptsOpened,
-  logFor,
-  outcomesOf,
-  proxyLabel,
-  readWaitingCount,
-} from './support/chromium-session';
+import { FreshContexts, countPromptsOpened, logFor, outcomesOf, proxyLabel, readWaitingCount } from './support/chromium-session';
 import { CHROME_DIST, OPTIONS_PATH } from './support/extension';
 import { ORIGIN_TITLE, startOrigin, type Origin } from './support/origin';
 import { makePacUrl } from './support/pac';
@@ -126,9 +119,7 @@ describe('Chromium: answering proxy challenges', () => {
       // The browser really was challenged (Digest), and answered by us.
       expect(challenges(entries, p)).toBeGreaterThanOrEqual(1);
       const rows = await logFor(ext, p);
-      expect(rows).toContainEqual(
-        expect.objectContaining({ outcome: 'answered-saved', scheme: 'digest', username: ALICE.user, url }),
-      );
+      expect(rows).toContainEqual(expect.objectContaining({ outcome: 'answered-saved', scheme: 'digest', username: ALICE.user, url }));
       expect(outcomesOf(rows)).not.toContain('prompted');
     } finally {
       prompts.stop();
@@ -488,9 +479,7 @@ describe('Chromium: the service worker', () => {
       );
       expect(starts.at(-1)).toBeGreaterThanOrEqual(started - 1_000);
       await waitForSquid200(p, ALICE.user, url);
-      expect(await logFor(ext, p)).toContainEqual(
-        expect.objectContaining({ outcome: 'answered-saved', url, username: ALICE.user }),
-      );
+      expect(await logFor(ext, p)).toContainEqual(expect.objectContaining({ outcome: 'answered-saved', url, username: ALICE.user }));
     } finally {
       prompts.stop();
     }

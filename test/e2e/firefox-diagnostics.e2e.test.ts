@@ -237,23 +237,47 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     const o = opts();
     const log = await readLog(ext);
     await filterOptionsLog(o, {});
-    const all = await waitUntil(async () => {
-      const s = await readShowing(o);
-      return s !== undefined && s.total === log.length && s.shown === s.total ? s : undefined;
-    }, 10_000, `"${log.length} of ${log.length} records"`);
+    const all = await waitUntil(
+      async () => {
+        const s = await readShowing(o);
+        return s !== undefined && s.total === log.length && s.shown === s.total ? s : undefined;
+      },
+      10_000,
+      `"${log.length} of ${log.length} records"`,
+    );
     const expectShown = async (filter: Parameters<typeof filterOptionsLog>[1], expected: number, what: string) => {
       await filterOptionsLog(o, filter);
-      const s = await waitUntil(async () => {
-        const r = await readShowing(o);
-        return r?.shown === expected ? r : undefined;
-      }, 5_000, `${what}: ${expected} of ${all.total}`).catch(async () => readShowing(o));
+      const s = await waitUntil(
+        async () => {
+          const r = await readShowing(o);
+          return r?.shown === expected ? r : undefined;
+        },
+        5_000,
+        `${what}: ${expected} of ${all.total}`,
+      ).catch(async () => readShowing(o));
       expect({ what, shown: s?.shown, total: s?.total }).toEqual({ what, shown: expected, total: all.total });
       return expected;
     };
-    const rejected = await expectShown({ outcome: 'rejected' }, count(log, (r) => r.outcome === 'rejected'), 'outcome rejected');
-    const wrong = await expectShown({ proxy: proxyOf('wrong') }, count(log, (r) => r.proxy === proxyOf('wrong')), 'proxy wrong');
-    const text = await expectShown({ text: 'origin4.test' }, count(log, (r) => r.url.includes('origin4.test')), 'text origin4.test');
-    const site = await expectShown({ site: 'origin3.test' }, count(log, (r) => new URL(r.url).hostname === 'origin3.test'), 'site origin3.test');
+    const rejected = await expectShown(
+      { outcome: 'rejected' },
+      count(log, (r) => r.outcome === 'rejected'),
+      'outcome rejected',
+    );
+    const wrong = await expectShown(
+      { proxy: proxyOf('wrong') },
+      count(log, (r) => r.proxy === proxyOf('wrong')),
+      'proxy wrong',
+    );
+    const text = await expectShown(
+      { text: 'origin4.test' },
+      count(log, (r) => r.url.includes('origin4.test')),
+      'text origin4.test',
+    );
+    const site = await expectShown(
+      { site: 'origin3.test' },
+      count(log, (r) => new URL(r.url).hostname === 'origin3.test'),
+      'site origin3.test',
+    );
     const both = await expectShown(
       { proxy: proxyOf('prompted'), outcome: 'answered-prompt' },
       count(log, (r) => r.proxy === proxyOf('prompted') && r.outcome === 'answered-prompt'),
@@ -267,7 +291,7 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     await filterOptionsLog(o, {});
   });
 
-  it('3. JSON and CSV exports hold the run\'s records, no password and no query string', async () => {
+  it("3. JSON and CSV exports hold the run's records, no password and no query string", async () => {
     const o = opts();
     const dir = downloadDir!;
     const log = await readLog(ext);
@@ -320,7 +344,7 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     const o = opts();
     await o.click('[data-testid=copy-report]');
     await o.waitForSelector('textarea[data-testid=report]');
-    const report = await o.$eval('textarea[data-testid=report]', (t) => (t as HTMLTextAreaElement).value);
+    const report = await o.$eval('textarea[data-testid=report]', (t) => t.value);
     for (const p of [proxyOf('saved'), proxyOf('prompted'), proxyOf('wrong'), proxyOf('cancel'), deadProxy()]) {
       expect(report).toContain(`Proxy ${p}`);
     }
@@ -354,7 +378,7 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     await probe.close();
     // The popup follows the board live: no reload.
     await popup.waitForSelector('[data-testid=waiting-prompts] input[name=username]');
-    const waiting = await waitUntil(async () => readWaitingCount(popup), 10_000, 'the popup\'s waiting count');
+    const waiting = await waitUntil(async () => readWaitingCount(popup), 10_000, "the popup's waiting count");
     const badge = await readBadgeText(ext);
     expect(waiting).toBeGreaterThanOrEqual(1);
     expect(badge).toBe(String(waiting));
@@ -384,10 +408,14 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     await cancelPromptWithEsc(prompt);
     expect(await refused).not.toBe(200);
     await waitUntil(async () => (await ff().countPromptWindows()) === 0, 10_000, 'the prompt to close');
-    const bang = await waitUntil(async () => {
-      const text = await readBadgeText(ext);
-      return text === '!' ? text : undefined;
-    }, 10_000, 'the badge to read "!"').catch(async () => readBadgeText(ext));
+    const bang = await waitUntil(
+      async () => {
+        const text = await readBadgeText(ext);
+        return text === '!' ? text : undefined;
+      },
+      10_000,
+      'the badge to read "!"',
+    ).catch(async () => readBadgeText(ext));
     expect(bang).toBe('!');
     expect((await listCredentials(ext)).find((c) => c.proxy.port === port('bad'))?.rejected).toBe(true);
     facts.popup = { waiting, badge, afterSignIn: answered.length, bang };
@@ -418,7 +446,9 @@ describe('Proxy Keyring diagnostics in Firefox ESR 153', () => {
     const o = opts();
     const granted = () =>
       o.evaluate(() =>
-        (globalThis as unknown as { browser: { permissions: { contains(p: object): Promise<boolean> } } }).browser.permissions.contains({ permissions: ['proxy'] }),
+        (globalThis as unknown as { browser: { permissions: { contains(p: object): Promise<boolean> } } }).browser.permissions.contains({
+          permissions: ['proxy'],
+        }),
       );
     expect(await granted()).toBe(false);
     await o.click('[data-testid=inspect]');

@@ -41,7 +41,11 @@ it('answers a challenge from a private window once the user allows the extension
     return (await api.windows.create({ incognito: true, url: u })).incognito;
   }, url);
   expect(window).toBe(true);
-  const record = await waitUntil(async () => (await readLog(ext)).find((r) => r.url === url && r.final !== undefined), 15_000, 'the private window challenge to end');
+  const record = await waitUntil(
+    async () => (await readLog(ext)).find((r) => r.url === url && r.final !== undefined),
+    15_000,
+    'the private window challenge to end',
+  );
   expect(record).toMatchObject({ outcome: 'answered-saved', username: ALICE.user, final: { statusCode: 200 } });
   const entries = await squid.accessLog();
   expect(entries.some((e) => e.status === 200 && e.user === ALICE.user && e.url === url)).toBe(true);

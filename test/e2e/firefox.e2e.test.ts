@@ -4,13 +4,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX_DIST, OPTIONS_PATH } from './support/extension';
 import { launchFirefox, makeFirefoxProfileDir, type FirefoxHandle } from './support/firefox';
-import {
-  listCredentialsWithProblems,
-  makeRoutingPacUrl,
-  readOptionsLogRows,
-  readText,
-  readWaitingCount,
-} from './support/firefox-session';
+import { listCredentialsWithProblems, makeRoutingPacUrl, readOptionsLogRows, readText, readWaitingCount } from './support/firefox-session';
 import { ORIGIN_TITLE, startOrigin, type Origin } from './support/origin';
 import { sleep } from './support/ports';
 import { challenges, failedAttempts, startSquid, TEST_HOSTS, type AccessEntry, type Squid } from './support/squid';
@@ -185,12 +179,14 @@ describe('Proxy Keyring in Firefox ESR 153', () => {
     expect(rowsFor(log, 'wrong', 'rejected').length).toBe(1);
     facts.c = {
       squid: entries.filter((e) => e.port === port('wrong')).map((e) => `${e.status} ${e.user ?? '-'} ${e.url}`),
-      log: rowsFor(log, 'wrong').map((r) => `${r.outcome} #${r.attempt} ${r.username ?? ''}`).reverse(),
+      log: rowsFor(log, 'wrong')
+        .map((r) => `${r.outcome} #${r.attempt} ${r.username ?? ''}`)
+        .reverse(),
     };
     await page.close();
   });
 
-  it('e. a second proxy with nothing saved gets its own prompt and never sees the first proxy\'s user', async () => {
+  it("e. a second proxy with nothing saved gets its own prompt and never sees the first proxy's user", async () => {
     const page = await ff().browser.newPage();
     const loaded = navigate(page, httpUrl('origin2.test'));
     const prompt = await ff().waitForPrompt();
@@ -294,7 +290,7 @@ describe('Proxy Keyring in Firefox ESR 153', () => {
     await page.close();
   });
 
-  it('j. the options page shows this run\'s events', async () => {
+  it("j. the options page shows this run's events", async () => {
     const options = await ff().openExtensionPage(OPTIONS_PATH);
     // The table is virtualised: find each event through the page's own filters.
     const has = async (proxy: string, outcome: string) =>
@@ -317,7 +313,7 @@ describe('Proxy Keyring in Firefox ESR 153', () => {
     await options.close();
   });
 
-  it('d. a site\'s own 401 behind the proxy gets nothing from the extension', async () => {
+  it("d. a site's own 401 behind the proxy gets nothing from the extension", async () => {
     const page = await ff().browser.newPage();
     const before = origin.authHeadersSeen.length;
     // Firefox's own auth dialog opens for the 401 (invisible headless), so the

@@ -8,12 +8,7 @@ import { GECKO_ID, PROMPT_PATH } from './support/extension';
 import { launchFirefox, type FirefoxHandle } from './support/firefox';
 import { ORIGIN_TITLE, startOrigin, type Origin } from './support/origin';
 import { makePacUrl } from './support/pac';
-import {
-  basicAuthHeader,
-  proxyConnect,
-  proxyGet,
-  proxyGetWithDigest,
-} from './support/proxy-client';
+import { basicAuthHeader, proxyConnect, proxyGet, proxyGetWithDigest } from './support/proxy-client';
 import { failedAttempts, startSquid, type Squid } from './support/squid';
 
 // Proves the harness itself (squid, origin, PAC, launchers) without the real
@@ -74,9 +69,7 @@ describe('squid + origin over node http', () => {
       'Proxy-Authorization': basicAuthHeader({ user: 'alice', password: 'wrong' }),
     });
     expect(res.status).toBe(407);
-    const entries = await squid.waitForAccessLog(
-      (e) => failedAttempts(e, 'alice', squid.ports.basic) === before + 1,
-    );
+    const entries = await squid.waitForAccessLog((e) => failedAttempts(e, 'alice', squid.ports.basic) === before + 1);
     const last = entries.filter((e) => e.user === 'alice').at(-1);
     expect(last).toMatchObject({ status: 407, method: 'GET', port: squid.ports.basic });
   });
@@ -173,9 +166,7 @@ describe('Chromium launcher', () => {
     const page = await chromium.browser.newPage();
     await page.goto(originUrl('/'));
     expect(await page.title()).toBe(ORIGIN_TITLE);
-    await squid.waitForAccessLog((e) =>
-      e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200),
-    );
+    await squid.waitForAccessLog((e) => e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200));
 
     const extPage = await chromium.openExtensionPage('page.html');
     expect(await extPage.title()).toBe('harness extension page');
@@ -227,9 +218,7 @@ describe('Firefox launcher', () => {
     const page = await firefox.browser.newPage();
     await page.goto(originUrl('/'));
     expect(await page.title()).toBe(ORIGIN_TITLE);
-    await squid.waitForAccessLog((e) =>
-      e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200),
-    );
+    await squid.waitForAccessLog((e) => e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200));
 
     const extPage = await firefox.openExtensionPage('page.html');
     expect(await extPage.title()).toBe('harness extension page');
@@ -277,8 +266,7 @@ describe('Firefox launcher', () => {
 /** Opens the prompt page the way the extension does: a popup window. */
 async function openPromptWindow(extensionPage: Page): Promise<void> {
   await extensionPage.evaluate(async (path) => {
-    const api = (globalThis as unknown as { chrome: { windows: { create(o: object): Promise<unknown> } } })
-      .chrome;
+    const api = (globalThis as unknown as { chrome: { windows: { create(o: object): Promise<unknown> } } }).chrome;
     await api.windows.create({ url: path, type: 'popup', width: 420, height: 360 });
   }, PROMPT_PATH);
 }

@@ -63,7 +63,15 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
         </div>
         <div>
           <label for="cred-port">{t('credPort')}</label>
-          <input id="cred-port" name="port" type="text" inputMode="numeric" value={port} onInput={(e) => setPort(e.currentTarget.value)} {...invalid('port')} />
+          <input
+            id="cred-port"
+            name="port"
+            type="text"
+            inputMode="numeric"
+            value={port}
+            onInput={(e) => setPort(e.currentTarget.value)}
+            {...invalid('port')}
+          />
           <FieldError errors={errors} field="port" />
         </div>
         <div>
@@ -73,7 +81,15 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
         </div>
         <div>
           <label for="cred-user">{t('credUser')}</label>
-          <input id="cred-user" name="username" type="text" autocomplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} {...invalid('username')} />
+          <input
+            id="cred-user"
+            name="username"
+            type="text"
+            autocomplete="username"
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            {...invalid('username')}
+          />
           <FieldError errors={errors} field="username" />
         </div>
         <div>
@@ -92,7 +108,12 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
         </div>
         <div>
           <label for="cred-scope">{t('credScope')}</label>
-          <select id="cred-scope" name="scope" value={scope} onChange={(e) => setScope(e.currentTarget.value === 'session' ? 'session' : 'device')}>
+          <select
+            id="cred-scope"
+            name="scope"
+            value={scope}
+            onChange={(e) => setScope(e.currentTarget.value === 'session' ? 'session' : 'device')}
+          >
             <option value="device">{t('scopeDevice')}</option>
             <option value="session">{t('scopeSession')}</option>
           </select>

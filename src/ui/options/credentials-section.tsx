@@ -69,7 +69,11 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                   <td>{c.username}</td>
                   <td>{t(SCOPE_WORDS[c.scope])}</td>
                   <td>
-                    {c.rejected ? <span class="badge bad">{t('optionsStatusRejected')}</span> : <span class="badge good">{t('optionsStatusOk')}</span>}
+                    {c.rejected ? (
+                      <span class="badge bad">{t('optionsStatusRejected')}</span>
+                    ) : (
+                      <span class="badge good">{t('optionsStatusOk')}</span>
+                    )}
                     {last && (
                       <div class="muted small">
                         {t(outcomeMessageKey(last.outcome))} · {formatAgo(last.time, props.now)}
@@ -77,10 +81,22 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                     )}
                   </td>
                   <td class="row-actions">
-                    <button type="button" title={t('credMoveUp')} aria-label={t('credMoveUp')} disabled={first} onClick={() => props.onMove(c, 'up')}>
+                    <button
+                      type="button"
+                      title={t('credMoveUp')}
+                      aria-label={t('credMoveUp')}
+                      disabled={first}
+                      onClick={() => props.onMove(c, 'up')}
+                    >
                       ↑
                     </button>
-                    <button type="button" title={t('credMoveDown')} aria-label={t('credMoveDown')} disabled={lastOfProxy} onClick={() => props.onMove(c, 'down')}>
+                    <button
+                      type="button"
+                      title={t('credMoveDown')}
+                      aria-label={t('credMoveDown')}
+                      disabled={lastOfProxy}
+                      onClick={() => props.onMove(c, 'down')}
+                    >
                       ↓
                     </button>
                     <button type="button" onClick={() => setEditing(c)}>

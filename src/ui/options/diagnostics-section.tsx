@@ -78,7 +78,13 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
         {props.loadingMore && ` ${t('diagLoadingMore')}`}
       </p>
       <div class={selected ? 'log-and-details' : ''}>
-        <LogTable records={shown} context={context} now={props.now} {...(selected?.id !== undefined ? { selectedId: selected.id } : {})} onSelect={setSelected} />
+        <LogTable
+          records={shown}
+          context={context}
+          now={props.now}
+          {...(selected?.id !== undefined ? { selectedId: selected.id } : {})}
+          onSelect={setSelected}
+        />
         {selected ? (
           <RecordDetails record={selected} context={context} onClose={() => setSelected(undefined)} />
         ) : (

@@ -3,7 +3,11 @@ import { formatEndpoint } from '../../core/proxy-endpoint';
 import { parseProxyLabel } from '../../core/diagnose';
 import { t, type MessageKey } from '../shared/i18n';
 
-export type InspectorState = { readonly kind: 'idle' } | { readonly kind: 'denied' } | { readonly kind: 'error'; readonly message: string } | { readonly kind: 'read'; readonly config: ProxyConfigView };
+export type InspectorState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'denied' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'read'; readonly config: ProxyConfigView };
 
 const MODE_WORDS: Record<ProxyConfigView['mode'], MessageKey> = {
   direct: 'mode_direct',
@@ -42,7 +46,15 @@ function Challengers({ config, challengers }: { config: ProxyConfigView; challen
 }
 
 /** What proxy the browser uses and who controls it; flags challengers that are not the configured proxy. */
-export function InspectorSection({ state, challengers, onInspect }: { state: InspectorState; challengers: readonly string[]; onInspect: () => void }) {
+export function InspectorSection({
+  state,
+  challengers,
+  onInspect,
+}: {
+  state: InspectorState;
+  challengers: readonly string[];
+  onInspect: () => void;
+}) {
   return (
     <section id="inspector" aria-labelledby="inspector-title">
       <h2 id="inspector-title">{t('navInspector')}</h2>

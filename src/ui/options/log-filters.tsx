@@ -24,7 +24,7 @@ function patchFilter(patch: Partial<Record<keyof LogFilter, unknown>>): (current
   return (current) => {
     const next: Record<string, unknown> = { ...current, ...patch };
     for (const [k, v] of Object.entries(next)) if (v === undefined || (v === '' && k !== 'proxy')) delete next[k];
-    return next as LogFilter;
+    return next;
   };
 }
 
@@ -63,7 +63,11 @@ export function LogFilters({
       </label>
       <label>
         {t('diagFilterOutcome')}
-        <select name="outcome" value={filter.outcome ?? ''} onChange={(e) => set({ outcome: isOutcome(e.currentTarget.value) ? e.currentTarget.value : undefined })}>
+        <select
+          name="outcome"
+          value={filter.outcome ?? ''}
+          onChange={(e) => set({ outcome: isOutcome(e.currentTarget.value) ? e.currentTarget.value : undefined })}
+        >
           <option value="">{t('diagFilterAll')}</option>
           {OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -74,11 +78,21 @@ export function LogFilters({
       </label>
       <label>
         {t('diagFilterFrom')}
-        <input name="from" type="datetime-local" value={toLocalInput(filter.from)} onChange={(e) => set({ from: fromLocalInput(e.currentTarget.value) })} />
+        <input
+          name="from"
+          type="datetime-local"
+          value={toLocalInput(filter.from)}
+          onChange={(e) => set({ from: fromLocalInput(e.currentTarget.value) })}
+        />
       </label>
       <label>
         {t('diagFilterTo')}
-        <input name="to" type="datetime-local" value={toLocalInput(filter.to)} onChange={(e) => set({ to: fromLocalInput(e.currentTarget.value) })} />
+        <input
+          name="to"
+          type="datetime-local"
+          value={toLocalInput(filter.to)}
+          onChange={(e) => set({ to: fromLocalInput(e.currentTarget.value) })}
+        />
       </label>
       <label>
         {t('diagFilterSite')}

@@ -36,7 +36,12 @@ export function LogTable({ records, context, selectedId, onSelect, now }: LogTab
         <span role="columnheader">{t('diagCause')}</span>
         <span role="columnheader">{t('optionsResult')}</span>
       </div>
-      <div class="log-viewport" style={{ height: `${VIEWPORT_HEIGHT}px` }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="log-viewport">
+      <div
+        class="log-viewport"
+        style={{ height: `${VIEWPORT_HEIGHT}px` }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        data-testid="log-viewport"
+      >
         <div style={{ height: `${records.length * ROW_HEIGHT}px`, position: 'relative' }}>
           {visible.map((r, i) => {
             const d = diagnose(r, context);

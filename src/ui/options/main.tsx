@@ -61,7 +61,9 @@ async function describeBrowser(): Promise<string> {
 function describeProxyMode(config: ProxyConfigView | undefined): string {
   if (!config) return 'unknown (the "proxy" permission was not given)';
   const servers = config.servers.map((s) => `${s.scheme} ${formatEndpoint(s)}`).join(', ');
-  return [config.mode, servers, config.pacUrl ? `PAC ${config.pacUrl.slice(0, 120)}` : '', `controlled by ${config.controlledBy}`].filter(Boolean).join('; ');
+  return [config.mode, servers, config.pacUrl ? `PAC ${config.pacUrl.slice(0, 120)}` : '', `controlled by ${config.controlledBy}`]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function OptionsApp() {
@@ -126,7 +128,11 @@ function OptionsApp() {
   }, []);
 
   const context: DiagnosisContext = useMemo(
-    () => ({ savedProxies: credentials.map((c) => c.proxy), strictProxies: findStrictProxies(records), refusedAnswers: findRefusedAnswers(records) }),
+    () => ({
+      savedProxies: credentials.map((c) => c.proxy),
+      strictProxies: findStrictProxies(records),
+      refusedAnswers: findRefusedAnswers(records),
+    }),
     [credentials, records],
   );
   const lastResults = useMemo(() => lastResultByProxy(records), [records]);
@@ -162,7 +168,12 @@ function OptionsApp() {
         const text = buildAdminReport(
           records,
           context,
-          { now: Date.now(), browser: await describeBrowser(), extensionVersion: browser.runtime.getManifest().version, proxyMode: describeProxyMode(config) },
+          {
+            now: Date.now(),
+            browser: await describeBrowser(),
+            extensionVersion: browser.runtime.getManifest().version,
+            proxyMode: describeProxyMode(config),
+          },
           (cause) => t(causeKey(cause)),
         );
         const copied = await navigator.clipboard.writeText(text).then(

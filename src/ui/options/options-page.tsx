@@ -78,7 +78,11 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
         onClear={actions.onClearLog}
         onCopyReport={actions.onCopyReport}
       />
-      <InspectorSection state={data.inspector} challengers={[...new Set(data.records.map((r) => r.proxy))].filter(Boolean)} onInspect={actions.onInspect} />
+      <InspectorSection
+        state={data.inspector}
+        challengers={[...new Set(data.records.map((r) => r.proxy))].filter(Boolean)}
+        onInspect={actions.onInspect}
+      />
       <SettingsSection {...(data.settings ? { state: data.settings } : {})} onSave={actions.onSaveSettings} />
     </div>
   );

@@ -7,7 +7,10 @@ import { outcomeMessageKey } from '../shared/outcome-label';
 function describeProblem(problem: LastError): string {
   const detail = problem.error ?? (problem.statusCode !== undefined ? `HTTP ${problem.statusCode}` : undefined);
   // When our own decision explains the failure (cancelled, refused…), say that first.
-  const ours = problem.outcome === 'answered-saved' || problem.outcome === 'answered-prompt' || problem.outcome === 'proxy-error' ? undefined : t(outcomeMessageKey(problem.outcome));
+  const ours =
+    problem.outcome === 'answered-saved' || problem.outcome === 'answered-prompt' || problem.outcome === 'proxy-error'
+      ? undefined
+      : t(outcomeMessageKey(problem.outcome));
   if (ours && detail) return `${ours} (${detail})`;
   return ours ?? detail ?? '';
 }

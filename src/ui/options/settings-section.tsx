@@ -62,7 +62,15 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
               {t(label)}
               {state.sources[key] === 'default' && <span class="muted small"> ({t('settingsFromDefault')})</span>}
             </label>
-            <input id={`setting-${key}`} name={key} type="text" inputMode="numeric" value={value(key)} onInput={(e) => set(key, e.currentTarget.value)} aria-invalid={errors[key] !== undefined} />
+            <input
+              id={`setting-${key}`}
+              name={key}
+              type="text"
+              inputMode="numeric"
+              value={value(key)}
+              onInput={(e) => set(key, e.currentTarget.value)}
+              aria-invalid={errors[key] !== undefined}
+            />
             <ErrorLine errors={errors} field={key} />
           </div>
         ))}
@@ -75,14 +83,24 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
         </div>
         <div>
           <label for="setting-urlDetail">{t('settingsUrlDetail')}</label>
-          <select id="setting-urlDetail" name="urlDetail" value={value('urlDetail')} onChange={(e) => set('urlDetail', e.currentTarget.value)}>
+          <select
+            id="setting-urlDetail"
+            name="urlDetail"
+            value={value('urlDetail')}
+            onChange={(e) => set('urlDetail', e.currentTarget.value)}
+          >
             <option value="path">{t('settingsUrlPath')}</option>
             <option value="origin">{t('settingsUrlOrigin')}</option>
           </select>
         </div>
         <div>
           <label for="setting-defaultScope">{t('settingsDefaultScope')}</label>
-          <select id="setting-defaultScope" name="defaultScope" value={value('defaultScope')} onChange={(e) => set('defaultScope', e.currentTarget.value)}>
+          <select
+            id="setting-defaultScope"
+            name="defaultScope"
+            value={value('defaultScope')}
+            onChange={(e) => set('defaultScope', e.currentTarget.value)}
+          >
             <option value="device">{t('scopeDevice')}</option>
             <option value="session">{t('scopeSession')}</option>
             <option value="once">{t('scopeOnce')}</option>

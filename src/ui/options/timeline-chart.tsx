@@ -19,7 +19,14 @@ export function TimelineChart({ buckets }: { buckets: readonly TimelineBucket[] 
   const last = buckets[buckets.length - 1]!;
   return (
     <figure class="timeline" data-testid="timeline">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" width="100%" height={HEIGHT} role="img" aria-label={t('diagTimeline')}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        width="100%"
+        height={HEIGHT}
+        role="img"
+        aria-label={t('diagTimeline')}
+      >
         {buckets.map((b, i) => {
           let y = HEIGHT;
           return (
@@ -27,7 +34,9 @@ export function TimelineChart({ buckets }: { buckets: readonly TimelineBucket[] 
               {BANDS.map(({ band }) => {
                 const h = (b.counts[band] / max) * (HEIGHT - 4);
                 y -= h;
-                return h > 0 ? <rect key={band} class={`band-${band}`} x={i * barWidth + 1} y={y} width={Math.max(1, barWidth - 2)} height={h} /> : null;
+                return h > 0 ? (
+                  <rect key={band} class={`band-${band}`} x={i * barWidth + 1} y={y} width={Math.max(1, barWidth - 2)} height={h} />
+                ) : null;
               })}
               <title>
                 {new Date(b.start).toLocaleString()}: {b.counts.silent} / {b.counts.asked} / {b.counts.failed}

@@ -64,7 +64,7 @@ function PopupApp() {
       const message = e instanceof Error ? e.message : String(e);
       setData((d) => ({ ...d, errors: { ...d.errors, [prompt.id]: message } }));
     } finally {
-      setData((d) => ({ ...d, busyPromptId: undefined }) as PopupData);
+      setData((d) => ({ ...d, busyPromptId: undefined }));
       await load();
     }
   };

@@ -39,7 +39,11 @@ function SavedProxies({ data }: { data: PopupData }) {
               <code>{label}</code> <span class="muted">{c.username}</span>
             </div>
             <div class={c.rejected ? 'bad' : 'muted'}>
-              {c.rejected ? t('optionsStatusRejected') : last ? `${t(outcomeMessageKey(last.outcome))} · ${formatAgo(last.time, data.now)}` : t('popupNoResultYet')}
+              {c.rejected
+                ? t('optionsStatusRejected')
+                : last
+                  ? `${t(outcomeMessageKey(last.outcome))} · ${formatAgo(last.time, data.now)}`
+                  : t('popupNoResultYet')}
             </div>
           </li>
         );
@@ -56,7 +60,11 @@ export function PopupPage({ data, actions }: { data: PopupData; actions: PopupAc
       <h1 class="popup-title">
         <img src="/icons/icon-32.png" alt="" width="18" height="18" /> {t('extName')}
       </h1>
-      {data.loadError && <p class="error" role="alert">{t('optionsLoadError', data.loadError)}</p>}
+      {data.loadError && (
+        <p class="error" role="alert">
+          {t('optionsLoadError', data.loadError)}
+        </p>
+      )}
       {data.prompts.length > 0 && (
         <section data-testid="waiting-prompts">
           {data.prompts.map((prompt) => (
@@ -77,7 +85,11 @@ export function PopupPage({ data, actions }: { data: PopupData; actions: PopupAc
           ))}
         </section>
       )}
-      {data.prompts.length === 0 && <p class="muted" data-testid="nothing-waiting">{t('popupNothingWaiting')}</p>}
+      {data.prompts.length === 0 && (
+        <p class="muted" data-testid="nothing-waiting">
+          {t('popupNothingWaiting')}
+        </p>
+      )}
       <h2>{t('optionsCredentials')}</h2>
       <SavedProxies data={data} />
       <h2>{t('popupLastDay')}</h2>

@@ -32,7 +32,9 @@ function PromptPage() {
 
   useEffect(() => {
     const refresh = () =>
-      sendMessage('prompt:get', { promptId: address.promptId }).then(setView, (e: unknown) => setError(String(e instanceof Error ? e.message : e)));
+      sendMessage('prompt:get', { promptId: address.promptId }).then(setView, (e: unknown) =>
+        setError(String(e instanceof Error ? e.message : e)),
+      );
     void refresh();
     sendMessage('settings:get', {}).then(
       (state) => setDefaultScope(state.settings.defaultScope),
@@ -50,7 +52,12 @@ function PromptPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await sendMessage('prompt:submit', { promptId: address.promptId, proxy: address.proxy, realm: address.realm, ...entry });
+      const result = await sendMessage('prompt:submit', {
+        promptId: address.promptId,
+        proxy: address.proxy,
+        realm: address.realm,
+        ...entry,
+      });
       if (result.promptGone) {
         setNotice(result.saved ? t('promptGone') : t('promptGoneOnce'));
         setView(null);

@@ -79,7 +79,11 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
           {describeWaiting(view)}
         </p>
       )}
-      {data.view === null && !data.notice && <p class="note" data-testid="ended">{t('promptEnded')}</p>}
+      {data.view === null && !data.notice && (
+        <p class="note" data-testid="ended">
+          {t('promptEnded')}
+        </p>
+      )}
       {view?.rejected && (
         <p class="error" role="alert" data-testid="rejected">
           {t('promptRejected', view.rejectedUsername ? t('promptRejectedUser', view.rejectedUsername) : '')}

@@ -1,13 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, {
-  type Browser,
-  type BrowserContext,
-  type CDPSession,
-  type Page,
-  type Target,
-} from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type CDPSession, type Page, type Target } from 'puppeteer-core';
 import { PROMPT_PATH } from './extension';
 import { sleep } from './ports';
 
@@ -95,12 +89,7 @@ function buildChromiumArgs(opts: ChromiumOptions): string[] {
   return [...args, ...(opts.extraArgs ?? [])];
 }
 
-function makeHandle(
-  browser: Browser,
-  extensionId: string,
-  userDataDir: string,
-  opts: ChromiumOptions,
-): ChromiumHandle {
+function makeHandle(browser: Browser, extensionId: string, userDataDir: string, opts: ChromiumOptions): ChromiumHandle {
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
   const openExtensionPage = async (path: string, context?: BrowserContext) => {
     const page = await (context ?? browser).newPage();
@@ -132,9 +121,7 @@ function createContext(browser: Browser, proxyPort: number | undefined): Promise
 
 function isPromptTarget(target: Target, extensionId: string): boolean {
   const url = target.url();
-  return (
-    target.type() === 'page' && url.startsWith(`chrome-extension://${extensionId}/`) && url.includes(PROMPT_PATH)
-  );
+  return target.type() === 'page' && url.startsWith(`chrome-extension://${extensionId}/`) && url.includes(PROMPT_PATH);
 }
 
 function listPromptTargets(browser: Browser, extensionId: string): Target[] {

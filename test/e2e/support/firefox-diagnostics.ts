@@ -45,7 +45,9 @@ export async function setContentColorScheme(browser: Browser, scheme: 'dark' | '
   const expression =
     prefs
       .map(([name, value]) =>
-        scheme === 'system' ? `Services.prefs.clearUserPref(${JSON.stringify(name)});` : `Services.prefs.setIntPref(${JSON.stringify(name)}, ${value});`,
+        scheme === 'system'
+          ? `Services.prefs.clearUserPref(${JSON.stringify(name)});`
+          : `Services.prefs.setIntPref(${JSON.stringify(name)}, ${value});`,
       )
       .join(' ') + " 'ok'";
   await bidiSend(browser, 'script.evaluate', { expression, target: { context }, awaitPromise: false });
@@ -56,7 +58,12 @@ export async function setContentColorScheme(browser: Browser, scheme: 'dark' | '
  * in `before`: Firefox writes to a `.part` file and renames it at the end, so
  * a matching name with a stable size is a complete file.
  */
-export async function waitForDownload(dir: string, pattern: RegExp, before: ReadonlySet<string>, timeoutMs = 15_000): Promise<{ name: string; text: string }> {
+export async function waitForDownload(
+  dir: string,
+  pattern: RegExp,
+  before: ReadonlySet<string>,
+  timeoutMs = 15_000,
+): Promise<{ name: string; text: string }> {
   const deadline = Date.now() + timeoutMs;
   let lastSize = -1;
   while (Date.now() < deadline) {
@@ -74,6 +81,9 @@ export async function waitForDownload(dir: string, pattern: RegExp, before: Read
 /** The type of the browser window an extension page sits in (Firefox: browser.windows). */
 export function readWindowType(extensionPage: Page): Promise<string> {
   return extensionPage.evaluate(async () =>
-    String((await (globalThis as unknown as { browser: { windows: { getCurrent(): Promise<{ type?: string }> } } }).browser.windows.getCurrent()).type),
+    String(
+      (await (globalThis as unknown as { browser: { windows: { getCurrent(): Promise<{ type?: string }> } } }).browser.windows.getCurrent())
+        .type,
+    ),
   );
 }

@@ -49,10 +49,7 @@ export async function readWaitingCount(prompt: Page): Promise<number | undefined
 
 /** Text of an element, bounded (a page can be mid-navigation). */
 export async function readText(page: Page, selector: string): Promise<string | null> {
-  return Promise.race([
-    page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector),
-    sleep(2_000).then(() => null),
-  ]);
+  return Promise.race([page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector), sleep(2_000).then(() => null)]);
 }
 
 /** Log rows the options page has on screen (it is virtualised: the newest ones). */
@@ -89,5 +86,6 @@ export async function allowInPrivateWindows(browser: Browser, addonId: string): 
     type?: string;
     result?: { value?: unknown };
   };
-  if (reply.type !== 'success' || reply.result?.value !== 'allowed') throw new Error(`could not allow private windows: ${JSON.stringify(reply)}`);
+  if (reply.type !== 'success' || reply.result?.value !== 'allowed')
+    throw new Error(`could not allow private windows: ${JSON.stringify(reply)}`);
 }

@@ -141,16 +141,14 @@ function quietPrefs(): Record<string, unknown> {
 }
 
 function makeHandle(browser: Browser, extensionId: string, profileDir: string): FirefoxHandle {
-  const extensionUrl = (path: string) =>
-    `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
+  const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
   return {
     browser,
     profileDir,
     pid: browser.process()?.pid,
     extensionId,
     extensionUrl,
-    openExtensionPage: (path, timeoutMs = 15_000) =>
-      openPageWithoutWaiting(browser, extensionUrl(path), timeoutMs),
+    openExtensionPage: (path, timeoutMs = 15_000) => openPageWithoutWaiting(browser, extensionUrl(path), timeoutMs),
     waitForPrompt: (timeoutMs = 15_000) => waitForPromptPage(browser, timeoutMs),
     countPromptWindows: async () => (await findPromptPages(browser)).length,
     close: ({ keepProfile = false } = {}) => shutDownFirefox(browser, profileDir, keepProfile),
@@ -209,11 +207,7 @@ async function waitForPromptPage(browser: Browser, timeoutMs: number): Promise<P
   throw new Error(`no prompt window within ${timeoutMs} ms`);
 }
 
-async function shutDownFirefox(
-  browser: Browser | undefined,
-  profileDir: string,
-  keepProfile: boolean,
-): Promise<void> {
+async function shutDownFirefox(browser: Browser | undefined, profileDir: string, keepProfile: boolean): Promise<void> {
   const pid = browser?.process()?.pid;
   if (browser !== undefined) {
     await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);

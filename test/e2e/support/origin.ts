@@ -33,10 +33,7 @@ export interface Origin {
 }
 
 // A 1×1 transparent PNG: the smallest image that fires onload.
-const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 export async function startOrigin(): Promise<Origin> {
   const authHeadersSeen: string[] = [];
@@ -61,12 +58,7 @@ export async function startOrigin(): Promise<Origin> {
   };
 }
 
-function recordRequest(
-  req: IncomingMessage,
-  secure: boolean,
-  authHeadersSeen: string[],
-  requestsSeen: SeenRequest[],
-): void {
+function recordRequest(req: IncomingMessage, secure: boolean, authHeadersSeen: string[], requestsSeen: SeenRequest[]): void {
   requestsSeen.push({
     method: req.method ?? '',
     host: req.headers.host ?? '',
@@ -189,9 +181,21 @@ async function makeSelfSignedCertificate(): Promise<{ key: Buffer; cert: Buffer 
     const certPath = join(dir, 'cert.pem');
     const san = ['IP:127.0.0.1', 'DNS:localhost', ...TEST_HOSTS.map((h) => `DNS:${h}`)].join(',');
     await execFileAsync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', `subjectAltName=${san}`,
-      '-keyout', keyPath, '-out', certPath,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      `subjectAltName=${san}`,
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
     ]);
     return { key: await readFile(keyPath), cert: await readFile(certPath) };
   } finally {

@@ -23,8 +23,7 @@ export function makePacUrl(opts: PacOptions): string {
 export function makePacScript(opts: PacOptions): string {
   const proxied = opts.proxiedHosts ?? ['origin*.test'];
   const direct = opts.directHosts ?? [];
-  const fallback =
-    opts.fallbackProxyPort === undefined ? 'DIRECT' : `PROXY 127.0.0.1:${opts.fallbackProxyPort}`;
+  const fallback = opts.fallbackProxyPort === undefined ? 'DIRECT' : `PROXY 127.0.0.1:${opts.fallbackProxyPort}`;
   return `function FindProxyForURL(url, host) {
   var direct = ${JSON.stringify(direct)};
   var proxied = ${JSON.stringify(proxied)};

@@ -14,11 +14,7 @@ export interface Credentials {
 }
 
 /** GET an absolute URL through an HTTP proxy on 127.0.0.1, like a browser would. */
-export function proxyGet(
-  proxyPort: number,
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<ProxyResponse> {
+export function proxyGet(proxyPort: number, url: string, headers: Record<string, string> = {}): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       // agent: false → a fresh connection each time, so no state leaks between asserts.
@@ -26,9 +22,7 @@ export function proxyGet(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-        );
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
         res.on('error', reject);
       },
     );
@@ -57,12 +51,7 @@ export async function proxyGetWithDigest(
   return { challenge, response };
 }
 
-export function answerDigestChallenge(
-  header: string,
-  method: string,
-  uri: string,
-  { user, password }: Credentials,
-): string {
+export function answerDigestChallenge(header: string, method: string, uri: string, { user, password }: Credentials): string {
   const params = parseAuthParams(header.replace(/^Digest\s+/i, ''));
   const realm = params.realm ?? '';
   const nonce = params.nonce ?? '';

@@ -74,10 +74,7 @@ export interface Squid {
   pid: number;
   accessLog(): Promise<AccessEntry[]>;
   /** Polls the access log until `predicate` holds (squid logs a request after it ends). */
-  waitForAccessLog(
-    predicate: (entries: AccessEntry[]) => boolean,
-    timeoutMs?: number,
-  ): Promise<AccessEntry[]>;
+  waitForAccessLog(predicate: (entries: AccessEntry[]) => boolean, timeoutMs?: number): Promise<AccessEntry[]>;
   /** Replaces every user's password; old passwords stop working when it resolves. */
   setUsers(users: ProxyUser[]): Promise<void>;
   stop(): Promise<void>;
@@ -112,10 +109,7 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
 
   await writePasswordFiles(files, users, digestRealm);
   await writeFile(files.hosts, renderHostsFile(hosts));
-  await writeFile(
-    files.conf,
-    renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }),
-  );
+  await writeFile(files.conf, renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }));
   await giveToSquidUser(files);
 
   // squid -n accepts only alphanumerics.
@@ -135,8 +129,7 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
     dir: files.dir,
     pid: child.pid ?? -1,
     accessLog: () => readAccessLog(files.accessLog),
-    waitForAccessLog: (predicate, timeoutMs = 5_000) =>
-      pollAccessLog(files.accessLog, predicate, timeoutMs),
+    waitForAccessLog: (predicate, timeoutMs = 5_000) => pollAccessLog(files.accessLog, predicate, timeoutMs),
     setUsers: async (next) => {
       await writePasswordFiles(files, next, digestRealm);
       await giveToSquidUser(files);
@@ -151,16 +144,12 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
 
 /** Counts 407 answers to requests that carried credentials for `user`. */
 export function failedAttempts(entries: AccessEntry[], user: string, port?: number): number {
-  return entries.filter(
-    (e) => e.status === 407 && e.user === user && (port === undefined || e.port === port),
-  ).length;
+  return entries.filter((e) => e.status === 407 && e.user === user && (port === undefined || e.port === port)).length;
 }
 
 /** Counts 407 answers to requests that carried no credentials at all (challenges). */
 export function challenges(entries: AccessEntry[], port?: number): number {
-  return entries.filter(
-    (e) => e.status === 407 && e.user === null && (port === undefined || e.port === port),
-  ).length;
+  return entries.filter((e) => e.status === 407 && e.user === null && (port === undefined || e.port === port)).length;
 }
 
 export function parseAccessLog(text: string): AccessEntry[] {
@@ -202,11 +191,7 @@ async function allocatePorts(specs: SquidPortSpec[]): Promise<Record<string, num
   return ports;
 }
 
-async function writePasswordFiles(
-  files: SquidFiles,
-  users: ProxyUser[],
-  digestRealm: string,
-): Promise<void> {
+async function writePasswordFiles(files: SquidFiles, users: ProxyUser[], digestRealm: string): Promise<void> {
   await writeAtomically(files.basicPasswd, await renderHtpasswd(users));
   await writeAtomically(files.digestPasswd, renderDigestPasswd(users, digestRealm));
 }
@@ -300,12 +285,7 @@ function renderConfig(input: ConfigInput): string {
 // in Proxy-Authenticate, and the deny rules make a port refuse the other
 // scheme's credentials with a fresh 407 (auth_schemes alone still accepts
 // them: verified with curl).
-function renderAuthConfig(
-  specs: SquidPortSpec[],
-  files: SquidFiles,
-  basicRealm: string,
-  digestRealm: string,
-): string[] {
+function renderAuthConfig(specs: SquidPortSpec[], files: SquidFiles, basicRealm: string, digestRealm: string): string[] {
   const lines: string[] = [];
   const has = (kind: AuthKind) => specs.some((s) => s.auth === kind);
   const authPorts = specs.filter((s) => s.auth !== 'none');
@@ -376,15 +356,9 @@ function collectOutput(child: ChildProcess): { text: string } {
   return output;
 }
 
-async function waitForPortsOrProcessEnd(
-  child: ChildProcess,
-  ports: number[],
-  output: { text: string },
-): Promise<void> {
+async function waitForPortsOrProcessEnd(child: ChildProcess, ports: number[], output: { text: string }): Promise<void> {
   const exited = new Promise<never>((_, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`squid exited early (code ${code}):\n${output.text}`)),
-    );
+    child.once('exit', (code) => reject(new Error(`squid exited early (code ${code}):\n${output.text}`)));
   });
   exited.catch(() => undefined);
   await Promise.race([Promise.all(ports.map((p) => waitForPort(p, 20_000))), exited]);
@@ -421,11 +395,7 @@ async function readAccessLog(path: string): Promise<AccessEntry[]> {
   }
 }
 
-async function pollAccessLog(
-  path: string,
-  predicate: (entries: AccessEntry[]) => boolean,
-  timeoutMs: number,
-): Promise<AccessEntry[]> {
+async function pollAccessLog(path: string, predicate: (entries: AccessEntry[]) => boolean, timeoutMs: number): Promise<AccessEntry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const entries = await readAccessLog(path);

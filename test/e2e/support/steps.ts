@@ -24,11 +24,15 @@ interface Reply<T> {
 
 /** Sends one protocol message from an extension page (the only senders the background trusts). */
 export async function sendFromExtensionPage<T>(page: Page, type: string, payload: unknown): Promise<T> {
-  const reply = await page.evaluate(
-    (t, p) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ type: t, payload: p }),
+  const reply = (await page.evaluate(
+    (t, p) =>
+      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
+        type: t,
+        payload: p,
+      }),
     type,
     payload as never,
-  ) as Reply<T> | undefined;
+  )) as Reply<T> | undefined;
   if (!reply?.ok) throw new Error(`${type} failed: ${reply?.error ?? 'no answer'}`);
   return reply.value as T;
 }
@@ -81,7 +85,8 @@ export async function listCredentials(extensionPage: Page): Promise<SavedCredent
 /** The times the background started (storage.session), to prove a worker/event page was restarted. */
 export async function backgroundStarts(extensionPage: Page): Promise<number[]> {
   const starts = await extensionPage.evaluate(async () => {
-    const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+    const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } })
+      .chrome;
     return (await api.storage.session.get('backgroundStarts'))['backgroundStarts'];
   });
   return Array.isArray(starts) ? (starts as number[]) : [];
@@ -95,10 +100,15 @@ export async function readPrompt(prompt: Page): Promise<string> {
 }
 
 /** Types into the prompt like a user and presses Enter. */
-export async function signIn(prompt: Page, username: string, password: string, scope: 'device' | 'session' | 'once' = 'device'): Promise<void> {
+export async function signIn(
+  prompt: Page,
+  username: string,
+  password: string,
+  scope: 'device' | 'session' | 'once' = 'device',
+): Promise<void> {
   await prompt.waitForSelector('input[name=username]');
   // After a refusal the prompt fills in the refused user name: type over it, as a user would.
-  await prompt.$eval('input[name=username]', (el) => (el as HTMLInputElement).select());
+  await prompt.$eval('input[name=username]', (el) => el.select());
   await prompt.type('input[name=username]', username);
   await prompt.type('input[name=password]', password);
   await prompt.click(`input[name=scope][value=${scope}]`);
@@ -153,7 +163,10 @@ export async function readShowing(options: Page): Promise<{ shown: number; total
  * no such option yet (its records have not loaded). The table is virtualised,
  * so filtering is how a test — and a user — finds a row. Returns the rows shown.
  */
-export async function filterOptionsLog(options: Page, filter: { proxy?: string; outcome?: string; text?: string; site?: string }): Promise<OptionsLogRow[]> {
+export async function filterOptionsLog(
+  options: Page,
+  filter: { proxy?: string; outcome?: string; text?: string; site?: string },
+): Promise<OptionsLogRow[]> {
   await options.evaluate(async (f) => {
     const render = () => new Promise((r) => setTimeout(r, 0));
     const clear = [...document.querySelectorAll<HTMLButtonElement>('[data-testid=filters] button')].at(-1);
@@ -221,7 +234,9 @@ export interface SummaryRowView {
 
 /** One proxy's row of the per-proxy summary table (`tr[data-proxy="host:port"]`). */
 export async function readSummaryRow(options: Page, proxy: string): Promise<SummaryRowView> {
-  const cells = await options.$$eval(`[data-testid=proxy-summary] tr[data-proxy="${proxy}"] td`, (tds) => tds.map((td) => td.textContent?.trim() ?? ''));
+  const cells = await options.$$eval(`[data-testid=proxy-summary] tr[data-proxy="${proxy}"] td`, (tds) =>
+    tds.map((td) => td.textContent?.trim() ?? ''),
+  );
   if (cells.length < 7) throw new Error(`no summary row for ${proxy}: ${JSON.stringify(cells)}`);
   return {
     challenges: Number(cells[1]),

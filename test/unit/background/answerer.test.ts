@@ -61,7 +61,11 @@ async function makeWorld(settingsOverride: Partial<Settings> = {}, key?: CryptoK
 }
 
 async function saveAlice(world: World, password = 'right') {
-  await world.store.upsertEntered({ proxy: { host: 'proxy.example', port: 3128 }, username: 'alice', password, scope: 'device' }, 1, () => 'alice-id');
+  await world.store.upsertEntered(
+    { proxy: { host: 'proxy.example', port: 3128 }, username: 'alice', password, scope: 'device' },
+    1,
+    () => 'alice-id',
+  );
 }
 
 /** Lets the answerer reach its prompt wait. */
@@ -78,7 +82,9 @@ describe('Answerer', () => {
     const answer = await world.answerer.answer(details());
     expect(answer).toEqual({ kind: 'credentials', username: 'alice', password: 'right' });
     expect(world.opened).toEqual([]);
-    expect(world.records).toMatchObject([{ outcome: 'answered-saved', proxy: 'proxy.example:3128', attempt: 1, username: 'alice', url: 'http://origin.test/index.html' }]);
+    expect(world.records).toMatchObject([
+      { outcome: 'answered-saved', proxy: 'proxy.example:3128', attempt: 1, username: 'alice', url: 'http://origin.test/index.html' },
+    ]);
     expect(JSON.stringify(world.records)).not.toContain('right');
   });
 
@@ -104,7 +110,14 @@ describe('Answerer', () => {
     expect(world.board.get(world.opened[0]!.id)).toMatchObject({ rejected: true, rejectedUsername: 'alice' });
     // Persisted: a fresh load sees the mark.
     expect((await world.vault.load()).credentials[0]?.rejected).toBe(true);
-    const result = await world.answerer.submit({ promptId: world.opened[0]!.id, proxy: { host: 'x', port: 1 }, realm: '', username: 'alice', password: 'right', scope: 'device' });
+    const result = await world.answerer.submit({
+      promptId: world.opened[0]!.id,
+      proxy: { host: 'x', port: 1 },
+      realm: '',
+      username: 'alice',
+      password: 'right',
+      scope: 'device',
+    });
     expect(result).toEqual({ answered: 1, saved: true, promptGone: false });
     expect(await second).toEqual({ kind: 'credentials', username: 'alice', password: 'right' });
     // Re-entering the same account replaced it (keeping its any-realm choice) and cleared the mark;
@@ -149,8 +162,18 @@ describe('Answerer', () => {
     );
     await settle();
     expect(world.opened).toHaveLength(1);
-    expect(world.board.get(world.opened[0]!.id)).toMatchObject({ waitingCount: 60, sites: ['origin0.test', 'origin1.test', 'origin2.test', 'origin3.test', 'origin4.test'] });
-    const result = await world.answerer.submit({ promptId: world.opened[0]!.id, proxy: { host: 'proxy.example', port: 3128 }, realm: 'Office', username: 'bob', password: 'pw', scope: 'device' });
+    expect(world.board.get(world.opened[0]!.id)).toMatchObject({
+      waitingCount: 60,
+      sites: ['origin0.test', 'origin1.test', 'origin2.test', 'origin3.test', 'origin4.test'],
+    });
+    const result = await world.answerer.submit({
+      promptId: world.opened[0]!.id,
+      proxy: { host: 'proxy.example', port: 3128 },
+      realm: 'Office',
+      username: 'bob',
+      password: 'pw',
+      scope: 'device',
+    });
     expect(result.answered).toBe(60);
     const all = await Promise.all(answers);
     expect(all.every((a) => a.kind === 'credentials' && a.password === 'pw')).toBe(true);
@@ -163,7 +186,14 @@ describe('Answerer', () => {
     const world = await makeWorld();
     const waiting = world.answerer.answer(details());
     await settle();
-    await world.answerer.submit({ promptId: world.opened[0]!.id, proxy: { host: 'proxy.example', port: 3128 }, realm: 'Office', username: 'bob', password: 'pw', scope: 'once' });
+    await world.answerer.submit({
+      promptId: world.opened[0]!.id,
+      proxy: { host: 'proxy.example', port: 3128 },
+      realm: 'Office',
+      username: 'bob',
+      password: 'pw',
+      scope: 'once',
+    });
     expect(await waiting).toMatchObject({ kind: 'credentials', password: 'pw' });
     expect(world.device.data).toEqual({});
     expect(world.store.list()).toEqual([]);
@@ -173,7 +203,14 @@ describe('Answerer', () => {
     const world = await makeWorld();
     const first = world.answerer.answer(details());
     await settle();
-    await world.answerer.submit({ promptId: world.opened[0]!.id, proxy: { host: 'proxy.example', port: 3128 }, realm: 'Office', username: 'bob', password: 'bad', scope: 'once' });
+    await world.answerer.submit({
+      promptId: world.opened[0]!.id,
+      proxy: { host: 'proxy.example', port: 3128 },
+      realm: 'Office',
+      username: 'bob',
+      password: 'bad',
+      scope: 'once',
+    });
     await first;
     void world.answerer.answer(details());
     await settle();
@@ -183,8 +220,16 @@ describe('Answerer', () => {
 
   it('cancels a request once it passes the attempt cap', async () => {
     const world = await makeWorld({ attemptCap: 2 });
-    await world.store.upsertEntered({ proxy: { host: 'proxy.example', port: 3128 }, username: 'a', password: '1', scope: 'device' }, 1, () => 'a');
-    await world.store.upsertEntered({ proxy: { host: 'proxy.example', port: 3128 }, username: 'b', password: '2', scope: 'device' }, 1, () => 'b');
+    await world.store.upsertEntered(
+      { proxy: { host: 'proxy.example', port: 3128 }, username: 'a', password: '1', scope: 'device' },
+      1,
+      () => 'a',
+    );
+    await world.store.upsertEntered(
+      { proxy: { host: 'proxy.example', port: 3128 }, username: 'b', password: '2', scope: 'device' },
+      1,
+      () => 'b',
+    );
     expect(await world.answerer.answer(details())).toMatchObject({ username: 'b' });
     expect(await world.answerer.answer(details())).toMatchObject({ username: 'a' });
     expect(await world.answerer.answer(details())).toEqual({ kind: 'cancel' });
@@ -223,7 +268,14 @@ describe('Answerer', () => {
 
   it('after a background restart, submitting still saves the credential and says the prompt is gone', async () => {
     const world = await makeWorld();
-    const result = await world.answerer.submit({ promptId: 'from-before-restart', proxy: { host: 'Proxy.Example', port: 3128 }, realm: 'Office', username: 'carol', password: 'pw', scope: 'device' });
+    const result = await world.answerer.submit({
+      promptId: 'from-before-restart',
+      proxy: { host: 'Proxy.Example', port: 3128 },
+      realm: 'Office',
+      username: 'carol',
+      password: 'pw',
+      scope: 'device',
+    });
     expect(result).toEqual({ answered: 0, saved: true, promptGone: true });
     expect(await world.answerer.answer(details())).toMatchObject({ kind: 'credentials', username: 'carol' });
   });

@@ -15,7 +15,13 @@ describe('readChallenge', () => {
       challenger: { host: 'PROXY.example', port: 3128 },
       timeStamp: 5,
     });
-    expect(c).toMatchObject({ requestId: '42', isProxy: true, scheme: 'basic', realm: 'R', challenger: { host: 'proxy.example', port: 3128 } });
+    expect(c).toMatchObject({
+      requestId: '42',
+      isProxy: true,
+      scheme: 'basic',
+      realm: 'R',
+      challenger: { host: 'proxy.example', port: 3128 },
+    });
   });
 
   it('turns a numeric request id into a string and defaults a missing realm to empty', () => {
@@ -25,12 +31,17 @@ describe('readChallenge', () => {
     expect(c?.challenger.host).toBe('::1');
   });
 
-  it.each([null, 'x', 3, {}, { requestId: '1' }, { requestId: '1', challenger: { host: '', port: 1 } }, { requestId: '1', challenger: { host: 'h', port: 'x' } }])(
-    'rejects a payload it cannot use: %j',
-    (payload) => {
-      expect(readChallenge(payload)).toBeNull();
-    },
-  );
+  it.each([
+    null,
+    'x',
+    3,
+    {},
+    { requestId: '1' },
+    { requestId: '1', challenger: { host: '', port: 1 } },
+    { requestId: '1', challenger: { host: 'h', port: 'x' } },
+  ])('rejects a payload it cannot use: %j', (payload) => {
+    expect(readChallenge(payload)).toBeNull();
+  });
 
   it('treats anything but isProxy === true as a site challenge', () => {
     expect(readChallenge({ requestId: '1', isProxy: 'yes', challenger: { host: 'h', port: 1 } })?.isProxy).toBe(false);

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { validateCredentialInput, type CredentialInput } from '../../../src/core/credential-input';
 
 const existing = [{ id: 'c1', proxy: { host: 'proxy.example', port: 3128 }, realm: 'Office', username: 'alice' }];
-const input = (o: Partial<CredentialInput> = {}): CredentialInput => ({ host: 'proxy.example', port: 3128, realm: '', username: 'bob', password: 'pw', scope: 'device', ...o });
+const input = (o: Partial<CredentialInput> = {}): CredentialInput => ({
+  host: 'proxy.example',
+  port: 3128,
+  realm: '',
+  username: 'bob',
+  password: 'pw',
+  scope: 'device',
+  ...o,
+});
 
 describe('validateCredentialInput', () => {
   it('accepts a new account, and another account for the same proxy', () => {

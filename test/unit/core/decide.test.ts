@@ -46,7 +46,12 @@ describe('decide', () => {
   });
 
   it('never supplies a credential already known to be rejected, for any request', () => {
-    const d = decide({ challenge: makeChallenge({ requestId: 'other' }), track: first, credentials: [cred({ rejected: true })], attemptCap: 3 });
+    const d = decide({
+      challenge: makeChallenge({ requestId: 'other' }),
+      track: first,
+      credentials: [cred({ rejected: true })],
+      attemptCap: 3,
+    });
     expect(d).toEqual({ kind: 'prompt', attempt: 1 });
   });
 
@@ -70,14 +75,23 @@ describe('decide', () => {
 
   it('requires the saved realm to match when one was saved', () => {
     const withRealm = cred({ realm: 'Office' });
-    expect(decide({ challenge: makeChallenge({ realm: 'Office' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe('supply');
-    expect(decide({ challenge: makeChallenge({ realm: 'Lab' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe('prompt');
+    expect(decide({ challenge: makeChallenge({ realm: 'Office' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe(
+      'supply',
+    );
+    expect(decide({ challenge: makeChallenge({ realm: 'Lab' }), track: first, credentials: [withRealm], attemptCap: 3 }).kind).toBe(
+      'prompt',
+    );
     expect(decide({ challenge: makeChallenge({ realm: 'Lab' }), track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('supply');
   });
 
   it('matches an IPv6 proxy whichever way the brackets are written', () => {
     const saved = cred({ proxy: { host: '[::1]', port: 3128 } });
-    const d = decide({ challenge: makeChallenge({ challenger: { host: '::1', port: 3128 } }), track: first, credentials: [saved], attemptCap: 3 });
+    const d = decide({
+      challenge: makeChallenge({ challenger: { host: '::1', port: 3128 } }),
+      track: first,
+      credentials: [saved],
+      attemptCap: 3,
+    });
     expect(d.kind).toBe('supply');
   });
 
@@ -93,6 +107,8 @@ describe('decide', () => {
   });
 
   it('answers digest like basic', () => {
-    expect(decide({ challenge: makeChallenge({ scheme: 'digest' }), track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe('supply');
+    expect(decide({ challenge: makeChallenge({ scheme: 'digest' }), track: first, credentials: [cred()], attemptCap: 3 }).kind).toBe(
+      'supply',
+    );
   });
 });

@@ -59,7 +59,13 @@ describe('findRefusedAnswers', () => {
     ];
     const refused = findRefusedAnswers(records);
     const context: DiagnosisContext = { savedProxies: [], strictProxies: new Set(), refusedAnswers: refused };
-    expect(records.map((r) => diagnose(r, context).cause)).toEqual(['credentials-rejected', 'credentials-rejected', 'rejected-then-asked', 'answered-ok', 'answered-ok']);
+    expect(records.map((r) => diagnose(r, context).cause)).toEqual([
+      'credentials-rejected',
+      'credentials-rejected',
+      'rejected-then-asked',
+      'answered-ok',
+      'answered-ok',
+    ]);
   });
 
   it('ignores a "rejected" of the same request id that is far later (ids restart with the browser)', () => {
@@ -85,7 +91,9 @@ describe('findStrictProxies', () => {
   });
 
   it('does not count failed or unanswered challenges', () => {
-    const records = [0, 60_000, 120_000, 180_000, 240_000].map((time) => makeRecord({ time, outcome: 'prompted', final: { statusCode: 200 } }));
+    const records = [0, 60_000, 120_000, 180_000, 240_000].map((time) =>
+      makeRecord({ time, outcome: 'prompted', final: { statusCode: 200 } }),
+    );
     expect(findStrictProxies(records).size).toBe(0);
   });
 });

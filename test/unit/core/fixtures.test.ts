@@ -23,8 +23,18 @@ describe.each([
   it('is answered with the credential saved for that proxy only', () => {
     const challenge = readChallenge(payload)!;
     const saved = { id: 'c', username: 'alice', password: 'p', scope: 'device' as const, rejected: false, order: 0, updatedAt: 0 };
-    const right = decide({ challenge, track: { attempts: 1, firstSeen: 0 }, credentials: [{ ...saved, proxy: { host: '127.0.0.1', port: 13128 } }], attemptCap: 3 });
-    const wrongPort = decide({ challenge, track: { attempts: 1, firstSeen: 0 }, credentials: [{ ...saved, proxy: { host: '127.0.0.1', port: 3128 } }], attemptCap: 3 });
+    const right = decide({
+      challenge,
+      track: { attempts: 1, firstSeen: 0 },
+      credentials: [{ ...saved, proxy: { host: '127.0.0.1', port: 13128 } }],
+      attemptCap: 3,
+    });
+    const wrongPort = decide({
+      challenge,
+      track: { attempts: 1, firstSeen: 0 },
+      credentials: [{ ...saved, proxy: { host: '127.0.0.1', port: 3128 } }],
+      attemptCap: 3,
+    });
     expect(right.kind).toBe('supply');
     expect(wrongPort.kind).toBe('prompt');
   });

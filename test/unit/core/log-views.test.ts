@@ -13,11 +13,24 @@ const T = 1_800_000_000_000;
 const run = [
   makeRecord({ time: T, requestId: 'a', outcome: 'answered-saved', final: { statusCode: 200 } }),
   makeRecord({ time: T + 1, requestId: 'b', outcome: 'prompted', url: 'https://other.test/x', final: { statusCode: 200 } }),
-  makeRecord({ time: T + 2, requestId: 'b', outcome: 'answered-prompt', url: 'https://other.test/x', username: 'alice', final: { statusCode: 200 } }),
+  makeRecord({
+    time: T + 2,
+    requestId: 'b',
+    outcome: 'answered-prompt',
+    url: 'https://other.test/x',
+    username: 'alice',
+    final: { statusCode: 200 },
+  }),
   makeRecord({ time: T + 3, requestId: 'c', outcome: 'rejected', username: 'bob' }),
   makeRecord({ time: T + 4, requestId: 'c', outcome: 'prompted' }),
   makeRecord({ time: T + 5, requestId: 'c', outcome: 'cancelled-user', final: { error: 'net::ERR_ABORTED' } }),
-  makeRecord({ time: T + 6, requestId: 'd', proxy: '127.0.0.1:9', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } }),
+  makeRecord({
+    time: T + 6,
+    requestId: 'd',
+    proxy: '127.0.0.1:9',
+    outcome: 'proxy-error',
+    final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' },
+  }),
 ];
 
 describe('summariseByProxy', () => {
@@ -26,7 +39,12 @@ describe('summariseByProxy', () => {
     expect(main).toMatchObject({ proxy: 'proxy.example:3128', challenges: 3, answeredSilently: 1, prompts: 2, rejections: 1 });
     expect(main?.lastError).toEqual({ time: T + 5, outcome: 'cancelled-user', error: 'net::ERR_ABORTED' });
     expect(main?.endedWellShare).toBeCloseTo(2 / 3);
-    expect(dead).toMatchObject({ proxy: '127.0.0.1:9', challenges: 0, endedWellShare: 0, lastError: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } });
+    expect(dead).toMatchObject({
+      proxy: '127.0.0.1:9',
+      challenges: 0,
+      endedWellShare: 0,
+      lastError: { error: 'net::ERR_PROXY_CONNECTION_FAILED' },
+    });
   });
 
   it('does not count a silent answer the proxy then refused as answered', () => {
@@ -75,14 +93,30 @@ describe('exports', () => {
   it('JSON carries the records with their cause', () => {
     const parsed = JSON.parse(recordsToJson(run, context)) as { format: string; records: { cause: string; requestId: string }[] };
     expect(parsed.format).toBe('proxy-keyring-log');
-    expect(parsed.records.map((r) => r.cause)).toEqual(['answered-ok', 'missing-credentials', 'answered-ok', 'credentials-rejected', 'missing-credentials', 'cancelled', 'proxy-unreachable']);
+    expect(parsed.records.map((r) => r.cause)).toEqual([
+      'answered-ok',
+      'missing-credentials',
+      'answered-ok',
+      'credentials-rejected',
+      'missing-credentials',
+      'cancelled',
+      'proxy-unreachable',
+    ]);
   });
 });
 
 describe('buildAdminReport', () => {
   it('gives per-proxy counts and recent failures with causes, URLs cut to their origin', () => {
-    const records = [...run, makeRecord({ time: T + 7, requestId: 'e', outcome: 'rejected', url: 'https://secret.test/path/with/token?x=1' })];
-    const report = buildAdminReport(records, context, { now: T + 100, browser: 'Chromium 156', extensionVersion: '0.1.0', proxyMode: 'fixed: 127.0.0.1:3128' }, (c) => `<${c}>`);
+    const records = [
+      ...run,
+      makeRecord({ time: T + 7, requestId: 'e', outcome: 'rejected', url: 'https://secret.test/path/with/token?x=1' }),
+    ];
+    const report = buildAdminReport(
+      records,
+      context,
+      { now: T + 100, browser: 'Chromium 156', extensionVersion: '0.1.0', proxyMode: 'fixed: 127.0.0.1:3128' },
+      (c) => `<${c}>`,
+    );
     expect(report).toContain('Browser: Chromium 156');
     expect(report).toContain('Extension: Proxy Keyring 0.1.0');
     expect(report).toContain('Browser proxy setting: fixed: 127.0.0.1:3128');
@@ -98,7 +132,11 @@ describe('buildAdminReport', () => {
 
 describe('bucketTimeline', () => {
   it('spreads records over buckets by band', () => {
-    const records = [makeRecord({ time: 0 }), makeRecord({ time: 59_999, outcome: 'prompted' }), makeRecord({ time: 120_000, outcome: 'rejected' })];
+    const records = [
+      makeRecord({ time: 0 }),
+      makeRecord({ time: 59_999, outcome: 'prompted' }),
+      makeRecord({ time: 120_000, outcome: 'rejected' }),
+    ];
     const buckets = bucketTimeline(records, 4);
     expect(buckets).toHaveLength(4);
     expect(buckets.map((b) => b.counts)).toEqual([

@@ -5,7 +5,11 @@ import { makeChallenge } from '../challenge-factory';
 function makeBoard(timeoutMs = 60_000) {
   vi.useFakeTimers();
   const changes: number[] = [];
-  const board = new PromptBoard(() => timeoutMs, undefined, () => changes.push(board.waitingTotal()));
+  const board = new PromptBoard(
+    () => timeoutMs,
+    undefined,
+    () => changes.push(board.waitingTotal()),
+  );
   return { board, changes };
 }
 

@@ -7,16 +7,26 @@ describe('readProxyConfig', () => {
       value: { mode: 'fixed_servers', rules: { singleProxy: { scheme: 'http', host: 'Proxy.Example', port: 3128 } } },
       levelOfControl: 'controlled_by_other_extensions',
     });
-    expect(view).toEqual({ mode: 'fixed', servers: [{ scheme: 'http', host: 'proxy.example', port: 3128 }], controlledBy: 'other-extension' });
+    expect(view).toEqual({
+      mode: 'fixed',
+      servers: [{ scheme: 'http', host: 'proxy.example', port: 3128 }],
+      controlledBy: 'other-extension',
+    });
     expect(isConfiguredProxy(view, { host: 'proxy.example', port: 3128 })).toBe(true);
     expect(isConfiguredProxy(view, { host: 'gw.proxy.example', port: 3128 })).toBe(false);
   });
 
   it('reads Chrome PAC, system and policy-locked settings', () => {
-    const pac = readProxyConfig({ value: { mode: 'pac_script', pacScript: { url: 'http://wpad/wpad.dat' } }, levelOfControl: 'not_controllable' });
+    const pac = readProxyConfig({
+      value: { mode: 'pac_script', pacScript: { url: 'http://wpad/wpad.dat' } },
+      levelOfControl: 'not_controllable',
+    });
     expect(pac).toEqual({ mode: 'pac', servers: [], pacUrl: 'http://wpad/wpad.dat', controlledBy: 'policy' });
     expect(isConfiguredProxy(pac, { host: 'x', port: 1 })).toBeUndefined();
-    expect(readProxyConfig({ value: { mode: 'system' }, levelOfControl: 'controllable_by_this_extension' })).toMatchObject({ mode: 'system', controlledBy: 'user' });
+    expect(readProxyConfig({ value: { mode: 'system' }, levelOfControl: 'controllable_by_this_extension' })).toMatchObject({
+      mode: 'system',
+      controlledBy: 'user',
+    });
   });
 
   it('reads Firefox manual settings, including SOCKS', () => {
@@ -35,7 +45,10 @@ describe('readProxyConfig', () => {
 
   it('reads Firefox none/autoConfig and survives junk', () => {
     expect(readProxyConfig({ value: { proxyType: 'none' } }).mode).toBe('direct');
-    expect(readProxyConfig({ value: { proxyType: 'autoConfig', autoConfigUrl: 'http://pac/' } })).toMatchObject({ mode: 'pac', pacUrl: 'http://pac/' });
+    expect(readProxyConfig({ value: { proxyType: 'autoConfig', autoConfigUrl: 'http://pac/' } })).toMatchObject({
+      mode: 'pac',
+      pacUrl: 'http://pac/',
+    });
     expect(readProxyConfig(null)).toEqual({ mode: 'unknown', servers: [], controlledBy: 'user' });
     expect(readProxyConfig({ value: 'x' }).mode).toBe('unknown');
   });

@@ -27,7 +27,10 @@ const submit = { promptId: 'p', proxy: { host: 'proxy', port: 3128 }, realm: '',
 
 describe('messages', () => {
   it('runs the handler of a valid message', async () => {
-    expect(await dispatchMessage(handlers, { type: 'credentials:delete', payload: { id: 'c1' } })).toEqual({ ok: true, value: { deleted: true } });
+    expect(await dispatchMessage(handlers, { type: 'credentials:delete', payload: { id: 'c1' } })).toEqual({
+      ok: true,
+      value: { deleted: true },
+    });
     expect(await dispatchMessage(handlers, { type: 'prompt:submit', payload: submit })).toMatchObject({ ok: true, value: { answered: 2 } });
   });
 
@@ -39,7 +42,10 @@ describe('messages', () => {
     [{ type: 'prompt:submit', payload: { ...submit, username: '' } }, /invalid username/],
     [{ type: 'log:list', payload: { limit: -1 } }, /invalid limit/],
     [{ type: 'credentials:move', payload: { id: 'c', direction: 'sideways' } }, /invalid direction/],
-    [{ type: 'credentials:save', payload: { host: 'h', port: 1, realm: '', username: 'u', password: 'p', scope: 'once' } }, /invalid scope/],
+    [
+      { type: 'credentials:save', payload: { host: 'h', port: 1, realm: '', username: 'u', password: 'p', scope: 'once' } },
+      /invalid scope/,
+    ],
   ])('refuses a malformed message %j with a clear error', async (message, error) => {
     const reply = await dispatchMessage(handlers, message);
     expect(reply.ok).toBe(false);
@@ -52,7 +58,10 @@ describe('messages', () => {
   });
 
   it('serialises a handler error for the other side', async () => {
-    expect(await dispatchMessage(handlers, { type: 'prompt:cancel', payload: { promptId: 'x' } })).toEqual({ ok: false, error: 'The prompt is gone.' });
+    expect(await dispatchMessage(handlers, { type: 'prompt:cancel', payload: { promptId: 'x' } })).toEqual({
+      ok: false,
+      error: 'The prompt is gone.',
+    });
   });
 
   it('trusts only the extension’s own pages', () => {

@@ -12,7 +12,15 @@ async function makeStore() {
   return { store: new CredentialStore(vault), vault, newId: () => `id${++n}` };
 }
 
-const form = (o: Partial<CredentialInput> = {}): CredentialInput => ({ host: 'Proxy.Example', port: 3128, realm: '', username: 'alice', password: 'pw', scope: 'device', ...o });
+const form = (o: Partial<CredentialInput> = {}): CredentialInput => ({
+  host: 'Proxy.Example',
+  port: 3128,
+  realm: '',
+  username: 'alice',
+  password: 'pw',
+  scope: 'device',
+  ...o,
+});
 const proxy = { host: 'proxy.example', port: 3128 };
 
 describe('CredentialStore from the options form', () => {

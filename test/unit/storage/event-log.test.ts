@@ -11,7 +11,10 @@ describe('EventLogWriter', () => {
 
   it('writes in batches and reads newest first', async () => {
     let writes = 0;
-    const log = new EventLogWriter(() => 1000, () => writes++);
+    const log = new EventLogWriter(
+      () => 1000,
+      () => writes++,
+    );
     for (let i = 0; i < 5; i++) log.append(record(i));
     await log.flush();
     expect(writes).toBe(1);

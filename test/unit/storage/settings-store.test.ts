@@ -24,7 +24,11 @@ describe('settings', () => {
   it('writes valid changes and says where each value came from', async () => {
     const area = createMemoryArea();
     const result = await writeSettings(area, { attemptCap: 5, onCancel: 'browser' });
-    expect('read' in result && result.read.settings).toMatchObject({ attemptCap: 5, onCancel: 'browser', logLimit: DEFAULT_SETTINGS.logLimit });
+    expect('read' in result && result.read.settings).toMatchObject({
+      attemptCap: 5,
+      onCancel: 'browser',
+      logLimit: DEFAULT_SETTINGS.logLimit,
+    });
     expect('read' in result && result.read.sources).toMatchObject({ attemptCap: 'user', onCancel: 'user', logLimit: 'default' });
   });
 

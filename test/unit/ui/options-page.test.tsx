@@ -22,9 +22,11 @@ const credential: CredentialSummary = {
 
 function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsActions> = {}) {
   const calls: Record<string, unknown[]> = {};
-  const record = (name: string) => (...args: unknown[]) => {
-    (calls[name] ??= []).push(args);
-  };
+  const record =
+    (name: string) =>
+    (...args: unknown[]) => {
+      (calls[name] ??= []).push(args);
+    };
   const records = data.records ?? [];
   const actions: OptionsActions = {
     onSaveCredential: async (input) => {
@@ -129,7 +131,13 @@ describe('OptionsPage: diagnostics', () => {
   it('shows rows newest first with their cause, and the per-proxy summary', () => {
     renderPage({ records });
     const rows = screen.getAllByTestId('log-row');
-    expect(rows.map((r) => r.getAttribute('data-cause'))).toEqual(['proxy-unreachable', 'credentials-rejected', 'missing-credentials', 'refused-after-auth', 'answered-ok']);
+    expect(rows.map((r) => r.getAttribute('data-cause'))).toEqual([
+      'proxy-unreachable',
+      'credentials-rejected',
+      'missing-credentials',
+      'refused-after-auth',
+      'answered-ok',
+    ]);
     const summary = screen.getByTestId('proxy-summary');
     expect(summary.querySelector('[data-proxy="proxy.example:3128"]')!.textContent).toContain('3');
     expect(summary.querySelector('[data-proxy="127.0.0.1:9"]')!.textContent).toContain('net::ERR_PROXY_CONNECTION_FAILED');
@@ -157,7 +165,12 @@ describe('OptionsPage: diagnostics', () => {
   });
 
   it('can pick the failures whose proxy the browser did not name', () => {
-    renderPage({ records: [...records, makeRecord({ id: 6, time: T + 6, proxy: '', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } })] });
+    renderPage({
+      records: [
+        ...records,
+        makeRecord({ id: 6, time: T + 6, proxy: '', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } }),
+      ],
+    });
     const select = document.querySelector('select[name=proxy]') as HTMLSelectElement;
     const unknown = [...select.options].find((o) => o.textContent === '(not reported by the browser)')!;
     fireEvent.change(select, { target: { value: unknown.value } });
@@ -198,10 +211,15 @@ describe('OptionsPage: inspector and settings', () => {
   it('flags a challenger that is not the configured proxy', () => {
     renderPage({
       records: [makeRecord({ proxy: 'gw.example:8080' })],
-      inspector: { kind: 'read', config: { mode: 'fixed', servers: [{ scheme: 'http', host: 'proxy.example', port: 3128 }], controlledBy: 'other-extension' } },
+      inspector: {
+        kind: 'read',
+        config: { mode: 'fixed', servers: [{ scheme: 'http', host: 'proxy.example', port: 3128 }], controlledBy: 'other-extension' },
+      },
     });
     expect(screen.getByTestId('inspector-mode').textContent).toBe('A fixed proxy');
-    expect(screen.getByTestId('inspector-mismatch').textContent).toContain('gw.example:8080 challenged, but it is not the configured proxy');
+    expect(screen.getByTestId('inspector-mismatch').textContent).toContain(
+      'gw.example:8080 challenged, but it is not the configured proxy',
+    );
     expect(screen.getByTestId('inspector-result').textContent).toContain('Another extension');
   });
 

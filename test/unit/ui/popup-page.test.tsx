@@ -65,7 +65,15 @@ describe('PopupPage', () => {
   it('shows each saved proxy with its last result, and a refused one as such', () => {
     renderPopup({
       credentials: [
-        { id: 'a', proxy: { host: 'proxy.example', port: 3128 }, username: 'alice', scope: 'device', rejected: false, order: 0, updatedAt: 0 },
+        {
+          id: 'a',
+          proxy: { host: 'proxy.example', port: 3128 },
+          username: 'alice',
+          scope: 'device',
+          rejected: false,
+          order: 0,
+          updatedAt: 0,
+        },
         { id: 'b', proxy: { host: 'gw.example', port: 8080 }, username: 'bob', scope: 'device', rejected: true, order: 0, updatedAt: 0 },
       ],
       lastResults: new Map([['proxy.example:3128', { outcome: 'answered-saved', time: 40_000 }]]),

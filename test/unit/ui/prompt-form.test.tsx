@@ -17,7 +17,15 @@ const view: PromptView = {
 
 function renderForm(overrides: Partial<PromptFormData> = {}) {
   const calls: { submit: unknown[]; cancel: number } = { submit: [], cancel: 0 };
-  const data: PromptFormData = { proxy: view.proxy, realm: 'Office', scheme: 'basic', view, defaultScope: 'device', busy: false, ...overrides };
+  const data: PromptFormData = {
+    proxy: view.proxy,
+    realm: 'Office',
+    scheme: 'basic',
+    view,
+    defaultScope: 'device',
+    busy: false,
+    ...overrides,
+  };
   render(<PromptForm data={data} actions={{ onSubmit: (e) => calls.submit.push(e), onCancel: () => calls.cancel++ }} />);
   return calls;
 }

@@ -52,10 +52,15 @@ export async function launchChromium(opts: ChromiumOptions): Promise<ChromiumHan
       args: buildChromiumArgs(opts),
       ...(opts.attachToWorker === true ? {} : { targetFilter: isNotServiceWorker }),
     });
-    // enabledInIncognito: browser contexts made by newContext() are incognito.
-    const extensionId = await browser.installExtension(opts.extensionDir, {
-      enabledInIncognito: true,
-    });
+    // Browser contexts made by newContext() are incognito, so the extension must
+    // be enabled there: CDP's Extensions.loadUnpacked takes `enableInIncognito`
+    // (puppeteer-core 24's installExtension does not pass it on).
+    const session = await browser.target().createCDPSession();
+    const { id: extensionId } = (await session.send('Extensions.loadUnpacked', {
+      path: opts.extensionDir,
+      enableInIncognito: true,
+    } as { path: string })) as { id: string };
+    await session.detach();
     return makeHandle(browser, extensionId, userDataDir, opts);
   } catch (error) {
     await shutDownChromium(browser, userDataDir);

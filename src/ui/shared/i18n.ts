@@ -1,6 +1,7 @@
 import english from '../../../public/_locales/en/messages.json';
+import type { MessageKey } from '../../core/message-key';
 
-export type MessageKey = keyof typeof english;
+export type { MessageKey };
 
 interface LocaleEntry {
   readonly message: string;

@@ -4,7 +4,7 @@ import type { CredentialErrors, CredentialInput } from '../../core/credential-in
 import { formatEndpoint } from '../../core/proxy-endpoint';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
-import type { LastResult } from '../shared/last-results';
+import type { LastResult } from '../../core/last-results';
 import { outcomeMessageKey } from '../shared/outcome-label';
 import { CredentialForm } from './credential-form';
 

@@ -5,7 +5,7 @@ import type { LogRecord } from '../../core/log-record';
 import type { Settings } from '../../core/settings';
 import type { SettingsErrors, SettingsRead } from '../../storage/settings-store';
 import { t } from '../shared/i18n';
-import type { LastResult } from '../shared/last-results';
+import type { LastResult } from '../../core/last-results';
 import { CredentialsSection } from './credentials-section';
 import { DiagnosticsSection } from './diagnostics-section';
 import { InspectorSection, type InspectorState } from './inspector-section';

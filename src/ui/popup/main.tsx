@@ -8,7 +8,7 @@ import { onChange } from '../../messaging/events-channel';
 import { sendMessage } from '../../messaging/send-message';
 import { readRecentRecords } from '../../storage/event-log';
 import { t } from '../shared/i18n';
-import { lastResultByProxy } from '../shared/last-results';
+import { lastResultByProxy } from '../../core/last-results';
 import { PopupPage, type PopupData } from './popup-page';
 import '../shared/styles.css';
 import './popup.css';

@@ -1,5 +1,5 @@
-import type { LogRecord } from '../../core/log-record';
-import type { Outcome } from '../../core/outcome';
+import type { LogRecord } from './log-record';
+import type { Outcome } from './outcome';
 
 export interface LastResult {
   readonly outcome: Outcome;

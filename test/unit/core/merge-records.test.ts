@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNewestWindow } from '../../../src/ui/options/merge-records';
+import { mergeNewestWindow } from '../../../src/core/merge-records';
 import { makeRecord } from '../record-factory';
 
 const ids = (rs: { id?: number }[] | undefined) => rs?.map((r) => r.id);

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../core/log-record';
+import type { LogRecord } from './log-record';
 
 /**
  * Live updates without re-reading 100,000 records: the page re-reads only the

@@ -6,7 +6,7 @@ import { RequestTracker } from '../../src/core/request-tracker';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import { CredentialStore } from '../../src/storage/credential-store';
 import { EventLogWriter, clearRecords } from '../../src/storage/event-log';
-import { createMemoryArea } from '../../src/storage/key-value-area';
+import { createMemoryArea } from '../fakes/memory-area';
 import { Vault } from '../../src/storage/vault';
 import { makeChallenge } from '../unit/challenge-factory';
 import { recordFigures, summarise } from './figures';

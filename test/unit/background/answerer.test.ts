@@ -5,7 +5,7 @@ import { PromptBoard, type PromptView } from '../../../src/core/prompt-board';
 import { RequestTracker } from '../../../src/core/request-tracker';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/core/settings';
 import { CredentialStore } from '../../../src/storage/credential-store';
-import { createMemoryArea } from '../../../src/storage/key-value-area';
+import { createMemoryArea } from '../../fakes/memory-area';
 import { Vault } from '../../../src/storage/vault';
 
 /** A proxy challenge as the browser sends it (see test/fixtures for recorded ones). */

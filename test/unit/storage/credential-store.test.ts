@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findUsableCredential } from '../../../src/core/credential';
 import type { CredentialInput } from '../../../src/core/credential-input';
 import { CredentialStore } from '../../../src/storage/credential-store';
-import { createMemoryArea } from '../../../src/storage/key-value-area';
+import { createMemoryArea } from '../../fakes/memory-area';
 import { Vault } from '../../../src/storage/vault';
 
 async function makeStore() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { createMemoryArea } from '../../../src/storage/key-value-area';
+import { createMemoryArea } from '../../fakes/memory-area';
 import { parseSettings, readSettings, writeSettings } from '../../../src/storage/settings-store';
 
 describe('settings', () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../../src/core/credential';
-import { createMemoryArea } from '../../../src/storage/key-value-area';
+import { createMemoryArea } from '../../fakes/memory-area';
 import { VAULT_KEY, Vault } from '../../../src/storage/vault';
 
 function cred(overrides: Partial<Credential> = {}): Credential {

@@ -5,7 +5,7 @@ import type { Outcome } from '../core/outcome';
 import type { PromptBoard, PromptView } from '../core/prompt-board';
 import type { ProxyEndpoint } from '../core/proxy-endpoint';
 import type { RequestTracker } from '../core/request-tracker';
-import type { Settings } from '../core/settings';
+import type { Settings } from '../settings/settings';
 import type { Scope } from '../core/credential';
 import type { CredentialStore } from '../storage/credential-store';
 import type { SubmitResult } from '../messaging/protocol';

@@ -20,7 +20,7 @@ import { createHandlers } from './message-handlers';
 import { dispatchMessage, isTrustedSender } from './message-router';
 import { PromptWindows } from './prompt-windows';
 import { listenForRequestResults } from './request-results';
-import { SettingsCache } from './settings-cache';
+import { SettingsCache } from '../settings/settings-cache';
 
 let dataKey: Promise<CryptoKey> | undefined;
 const vault = new Vault(
@@ -73,6 +73,7 @@ const answerer = new Answerer({
 });
 
 listenForAuthChallenges((details) => answerer.answer(details));
+browser.storage.onChanged.addListener((changes, areaName) => settings.applyStorageChange(changes, areaName));
 listenForRequestResults({
   isTracked: (requestId) => tracker.has(requestId),
   onResult: (requestId, result) => {

@@ -5,7 +5,7 @@ import type { CredentialStore } from '../storage/credential-store';
 import { clearRecords, readRecentRecords, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
-import type { SettingsCache } from './settings-cache';
+import type { SettingsCache } from '../settings/settings-cache';
 
 interface HandlerDeps {
   readonly answerer: Answerer;

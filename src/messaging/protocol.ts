@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { SCOPES, type CredentialSummary } from '../core/credential';
 import type { CredentialErrors } from '../core/credential-input';
 import type { LogRecord } from '../core/log-record';
-import type { SettingsErrors, SettingsRead } from '../storage/settings-store';
+import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
 import { isValidPort } from '../core/proxy-endpoint';
 

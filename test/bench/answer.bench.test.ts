@@ -3,7 +3,7 @@ import { Answerer } from '../../src/background/answerer';
 import { makeLogRecord } from '../../src/core/log-record';
 import { PromptBoard } from '../../src/core/prompt-board';
 import { RequestTracker } from '../../src/core/request-tracker';
-import { DEFAULT_SETTINGS } from '../../src/core/settings';
+import { DEFAULT_SETTINGS } from '../../src/settings/settings';
 import { CredentialStore } from '../../src/storage/credential-store';
 import { EventLogWriter, clearRecords } from '../../src/storage/event-log';
 import { createMemoryArea } from '../fakes/memory-area';

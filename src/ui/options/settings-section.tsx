@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { SETTING_LIMITS, type Settings } from '../../core/settings';
-import type { SettingsErrors, SettingsRead } from '../../storage/settings-store';
+import { SETTING_LIMITS, type Settings } from '../../settings/settings';
+import type { SettingsErrors, SettingsRead } from '../../settings/settings';
 import { t, type MessageKey } from '../shared/i18n';
 
 export interface SettingsSectionProps {

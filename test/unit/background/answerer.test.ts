@@ -3,7 +3,7 @@ import { Answerer, type AnswererDeps } from '../../../src/background/answerer';
 import type { LogRecord } from '../../../src/core/log-record';
 import { PromptBoard, type PromptView } from '../../../src/core/prompt-board';
 import { RequestTracker } from '../../../src/core/request-tracker';
-import { DEFAULT_SETTINGS, type Settings } from '../../../src/core/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/settings/settings';
 import { CredentialStore } from '../../../src/storage/credential-store';
 import { createMemoryArea } from '../../fakes/memory-area';
 import { Vault } from '../../../src/storage/vault';

@@ -5,7 +5,7 @@ import type { CredentialSummary } from '../../../src/core/credential';
 import type { CredentialInput } from '../../../src/core/credential-input';
 import { findStrictProxies } from '../../../src/core/diagnose';
 import type { LogRecord } from '../../../src/core/log-record';
-import { parseSettings } from '../../../src/storage/settings-store';
+import { parseSettings } from '../../../src/settings/settings';
 import { OptionsPage, type OptionsActions, type OptionsData } from '../../../src/ui/options/options-page';
 import { makeRecord } from '../record-factory';
 

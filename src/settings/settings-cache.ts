@@ -1,25 +1,27 @@
-import browser from 'webextension-polyfill';
-import { DEFAULT_SETTINGS, type Settings } from '../core/settings';
 import type { KeyValueArea } from '../storage/key-value-area';
-import {
-  SETTINGS_KEY,
-  parseSettings,
-  readSettings,
-  writeSettings,
-  type SettingsErrors,
-  type SettingsRead,
-} from '../storage/settings-store';
+import { parseSettings, type Settings, type SettingsErrors, type SettingsRead } from './settings';
+import { SETTINGS_KEY, readSettings, writeSettings } from './settings-store';
 
-/** Settings in memory: loaded once, kept current when another page changes them. */
+/** One entry of a `storage.onChanged` event, as far as settings need it. */
+export interface StorageChange {
+  readonly newValue?: unknown;
+}
+
+/**
+ * Settings in memory: loaded once, kept current when another page changes
+ * them. The background registers the storage listener and hands each change
+ * to `applyStorageChange`, so no listener hides in here.
+ */
 export class SettingsCache {
   #read: SettingsRead = parseSettings(undefined);
   #loading: Promise<void> | undefined;
 
-  constructor(private readonly area: KeyValueArea) {
-    browser.storage.onChanged.addListener((changes, areaName) => {
-      const change = changes[SETTINGS_KEY];
-      if (areaName === 'local' && change) this.#read = parseSettings(change.newValue);
-    });
+  constructor(private readonly area: KeyValueArea) {}
+
+  /** For `storage.onChanged`: a change of the settings in `storage.local` replaces what is in memory. */
+  applyStorageChange(changes: Readonly<Record<string, StorageChange>>, areaName: string): void {
+    const change = changes[SETTINGS_KEY];
+    if (areaName === 'local' && change) this.#read = parseSettings(change.newValue);
   }
 
   ready(): Promise<void> {
@@ -37,7 +39,7 @@ export class SettingsCache {
   }
 
   current(): Settings {
-    return this.#read.settings ?? DEFAULT_SETTINGS;
+    return this.#read.settings;
   }
 
   async state(): Promise<SettingsRead> {

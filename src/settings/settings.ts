@@ -1,0 +1,129 @@
+import * as v from 'valibot';
+import { SCOPES, type Scope } from '../core/credential';
+
+/**
+ * Settings as data: their types, defaults, limits, schema version and
+ * migrations, and the validation of every read and every change. Pure (no
+ * browser API): the store reads and writes them, the cache keeps them in memory.
+ */
+
+/** What a cancelled or timed-out prompt does with the waiting requests. */
+export type CancelAction = 'cancel' | 'browser';
+
+export interface Settings {
+  /** Seconds a prompt stays open before its requests are ended. */
+  readonly promptTimeoutSec: number;
+  /** Challenges one request may get before it is cancelled. */
+  readonly attemptCap: number;
+  readonly onCancel: CancelAction;
+  readonly logLimit: number;
+  readonly urlDetail: 'path' | 'origin';
+  readonly defaultScope: Scope;
+}
+
+/** Where a setting's value came from: managed configuration will add `policy`. */
+export type SettingSource = 'default' | 'user' | 'policy';
+
+export const DEFAULT_SETTINGS: Settings = {
+  // Chrome ends an extension event that runs longer than five minutes; stay under it.
+  promptTimeoutSec: 240,
+  attemptCap: 3,
+  onCancel: 'cancel',
+  logLimit: 10_000,
+  urlDetail: 'path',
+  defaultScope: 'device',
+};
+
+export const SETTING_LIMITS = {
+  promptTimeoutSec: { min: 10, max: 280 },
+  attemptCap: { min: 1, max: 10 },
+  logLimit: { min: 100, max: 200_000 },
+} as const;
+
+/** The version stamped on every settings document written. */
+export const SETTINGS_VERSION = 1;
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Ordered migrations: `MIGRATIONS[n]` turns a version-n document into version
+ * n+1. A document without a version was written before versioning (version 0).
+ */
+const MIGRATIONS: readonly ((fields: Fields) => Fields)[] = [
+  // 0 → 1: the unversioned document already had today's fields; only the stamp is new.
+  (fields) => fields,
+];
+
+/**
+ * The fields of a stored settings document, brought up to the current
+ * version. Anything that is not an object reads as empty (all defaults); a
+ * document from a newer version is read as it is, field by field.
+ */
+export function migrateSettings(stored: unknown): Fields {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
+  const { version, ...fields } = stored as Fields;
+  let migrated = fields;
+  const from = typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
+  for (let at = from; at < SETTINGS_VERSION; at++) migrated = MIGRATIONS[at]!(migrated);
+  return migrated;
+}
+
+const intIn = (range: { min: number; max: number }) => v.pipe(v.number(), v.integer(), v.minValue(range.min), v.maxValue(range.max));
+
+/** One validator per field, so one bad field falls back alone. */
+const FIELD_SCHEMAS: { [K in keyof Settings]: v.GenericSchema<unknown, Settings[K]> } = {
+  promptTimeoutSec: intIn(SETTING_LIMITS.promptTimeoutSec),
+  attemptCap: intIn(SETTING_LIMITS.attemptCap),
+  onCancel: v.picklist(['cancel', 'browser']),
+  logLimit: intIn(SETTING_LIMITS.logLimit),
+  urlDetail: v.picklist(['path', 'origin']),
+  defaultScope: v.picklist(SCOPES),
+};
+
+const SETTING_KEYS = Object.keys(FIELD_SCHEMAS) as (keyof Settings)[];
+
+export interface SettingsRead {
+  readonly settings: Settings;
+  /** Fields that were stored but invalid and fell back to their default. */
+  readonly invalid: (keyof Settings)[];
+  /** Where each value came from; managed policy will add `policy`. */
+  readonly sources: Record<keyof Settings, SettingSource>;
+}
+
+/**
+ * Reads a stored settings document: migrated, then validated field by field;
+ * a bad field falls back to its default and is reported, never crashes.
+ */
+export function parseSettings(stored: unknown): SettingsRead {
+  const source = migrateSettings(stored);
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const invalid: (keyof Settings)[] = [];
+  const sources = Object.fromEntries(SETTING_KEYS.map((k) => [k, 'default'])) as Record<keyof Settings, SettingSource>;
+  for (const key of SETTING_KEYS) {
+    if (!(key in source)) continue;
+    const parsed = v.safeParse(FIELD_SCHEMAS[key], source[key]);
+    if (parsed.success) {
+      settings[key] = parsed.output;
+      sources[key] = 'user';
+    } else invalid.push(key);
+  }
+  return { settings: settings as unknown as Settings, invalid, sources };
+}
+
+/** Why a field was refused; the page words it (`settingsError_<code>`) with SETTING_LIMITS. */
+export type SettingsErrorCode = 'range' | 'choice';
+export type SettingsErrors = Partial<Record<keyof Settings, SettingsErrorCode>>;
+
+/**
+ * Checks changes from the settings form: each bad field says why. A key that
+ * is no setting at all is a programming error, not a user's, so it throws.
+ */
+export function validateSettingsChanges(changes: Record<string, unknown>): SettingsErrors {
+  const errors: SettingsErrors = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (!SETTING_KEYS.includes(key as keyof Settings)) throw new Error(`Unknown setting ${JSON.stringify(key)}.`);
+    const parsed = v.safeParse(FIELD_SCHEMAS[key as keyof Settings], value);
+    if (!parsed.success) errors[key as keyof Settings] = key in SETTING_LIMITS ? 'range' : 'choice';
+  }
+  return errors;
+}

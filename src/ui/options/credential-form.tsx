@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { CredentialSummary } from '../../core/credential';
 import type { CredentialErrors, CredentialField, CredentialInput } from '../../core/credential-input';
-import { t, type MessageKey } from '../shared/i18n';
+import { t } from '../shared/i18n';
+import { CREDENTIAL_ERROR_KEYS } from '../shared/message-keys';
 
 export interface CredentialFormProps {
   /** The credential being edited, or undefined to add one. */
@@ -15,7 +16,7 @@ function FieldError({ errors, field }: { errors: CredentialErrors; field: Creden
   if (!code) return null;
   return (
     <p class="field-error" role="alert" id={`cred-${field}-error`} data-testid={`error-${field}`}>
-      {t(`credentialError_${code}` as MessageKey)}
+      {t(CREDENTIAL_ERROR_KEYS[code])}
     </p>
   );
 }

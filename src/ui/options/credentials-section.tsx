@@ -4,8 +4,8 @@ import type { CredentialErrors, CredentialInput } from '../../core/credential-in
 import { formatEndpoint } from '../../core/proxy-endpoint';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
+import { OUTCOME_KEYS, SCOPE_SHORT_KEYS } from '../shared/message-keys';
 import type { LastResult } from '../../core/last-results';
-import { outcomeMessageKey } from '../shared/outcome-label';
 import { CredentialForm } from './credential-form';
 
 export interface CredentialsSectionProps {
@@ -17,8 +17,6 @@ export interface CredentialsSectionProps {
   readonly onDelete: (credential: CredentialSummary) => void;
   readonly onMove: (credential: CredentialSummary, direction: 'up' | 'down') => void;
 }
-
-const SCOPE_WORDS = { device: 'scope_device', session: 'scope_session', once: 'scope_once' } as const;
 
 /** Saved proxy passwords, grouped in answer order per proxy, with add/edit/delete/reorder. */
 export function CredentialsSection(props: CredentialsSectionProps) {
@@ -67,7 +65,7 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                     <div class="muted">{c.realm ? `${t('promptRealm')}: ${c.realm}` : t('optionsAnyRealm')}</div>
                   </td>
                   <td>{c.username}</td>
-                  <td>{t(SCOPE_WORDS[c.scope])}</td>
+                  <td>{t(SCOPE_SHORT_KEYS[c.scope])}</td>
                   <td>
                     {c.rejected ? (
                       <span class="badge bad">{t('optionsStatusRejected')}</span>
@@ -76,7 +74,7 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                     )}
                     {last && (
                       <div class="muted small">
-                        {t(outcomeMessageKey(last.outcome))} · {formatAgo(last.time, props.now)}
+                        {t(OUTCOME_KEYS[last.outcome])} · {formatAgo(last.time, props.now)}
                       </div>
                     )}
                   </td>

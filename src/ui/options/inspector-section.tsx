@@ -1,7 +1,7 @@
 import { hasSocksServer, isConfiguredProxy, type ProxyConfigView } from '../../core/proxy-config';
-import { formatEndpoint } from '../../core/proxy-endpoint';
-import { parseProxyLabel } from '../../core/diagnose';
-import { t, type MessageKey } from '../shared/i18n';
+import { formatEndpoint, parseEndpoint } from '../../core/proxy-endpoint';
+import { t } from '../shared/i18n';
+import { CONTROLLER_KEYS, MODE_KEYS } from '../shared/message-keys';
 
 export type InspectorState =
   | { readonly kind: 'idle' }
@@ -9,25 +9,9 @@ export type InspectorState =
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'read'; readonly config: ProxyConfigView };
 
-const MODE_WORDS: Record<ProxyConfigView['mode'], MessageKey> = {
-  direct: 'mode_direct',
-  fixed: 'mode_fixed',
-  pac: 'mode_pac',
-  system: 'mode_system',
-  'auto-detect': 'mode_auto_detect',
-  unknown: 'mode_unknown',
-};
-
-const CONTROLLER_WORDS: Record<ProxyConfigView['controlledBy'], MessageKey> = {
-  'this-extension': 'controller_this_extension',
-  'other-extension': 'controller_other_extension',
-  policy: 'controller_policy',
-  user: 'controller_user',
-};
-
 function Challengers({ config, challengers }: { config: ProxyConfigView; challengers: readonly string[] }) {
   const verdicts = challengers
-    .map((label) => ({ label, endpoint: parseProxyLabel(label) }))
+    .map((label) => ({ label, endpoint: parseEndpoint(label) }))
     .filter((c) => c.endpoint !== undefined)
     .map((c) => ({ label: c.label, configured: isConfiguredProxy(config, c.endpoint!) }));
   if (verdicts.length === 0) return null;
@@ -68,7 +52,7 @@ export function InspectorSection({
         <div data-testid="inspector-result">
           <dl class="facts">
             <dt>{t('inspectorMode')}</dt>
-            <dd data-testid="inspector-mode">{t(MODE_WORDS[state.config.mode])}</dd>
+            <dd data-testid="inspector-mode">{t(MODE_KEYS[state.config.mode])}</dd>
             {state.config.servers.length > 0 && (
               <>
                 <dt>{t('inspectorServers')}</dt>
@@ -82,7 +66,7 @@ export function InspectorSection({
               </>
             )}
             <dt>{t('inspectorControlledBy')}</dt>
-            <dd>{t(CONTROLLER_WORDS[state.config.controlledBy])}</dd>
+            <dd>{t(CONTROLLER_KEYS[state.config.controlledBy])}</dd>
           </dl>
           {hasSocksServer(state.config) && <p class="warning-text">{t('inspectorSocks')}</p>}
           <Challengers config={state.config} challengers={challengers} />

@@ -1,7 +1,7 @@
 import type { LogFilter } from '../../core/log-filter';
 import { OUTCOMES, isOutcome } from '../../core/outcome';
 import { t } from '../shared/i18n';
-import { outcomeMessageKey } from '../shared/outcome-label';
+import { OUTCOME_KEYS } from '../shared/message-keys';
 
 function toLocalInput(time: number | undefined): string {
   if (time === undefined) return '';
@@ -71,7 +71,7 @@ export function LogFilters({
           <option value="">{t('diagFilterAll')}</option>
           {OUTCOMES.map((o) => (
             <option key={o} value={o}>
-              {t(outcomeMessageKey(o))}
+              {t(OUTCOME_KEYS[o])}
             </option>
           ))}
         </select>

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
 import { diagnose, type DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
-import { formatShortTime, formatTime } from '../shared/format';
+import { describeFinal, formatShortTime, formatTime } from '../shared/format';
 import { t } from '../shared/i18n';
-import { causeKey, describeFinal } from '../shared/diagnosis-words';
-import { outcomeMessageKey } from '../shared/outcome-label';
+import { CAUSE_KEYS, OUTCOME_KEYS } from '../shared/message-keys';
 
 /** Rows have one fixed height so only the visible ones need to exist in the DOM (100,000 records stay smooth). */
 export const ROW_HEIGHT = 44;
@@ -70,11 +69,11 @@ export function LogTable({ records, context, selectedId, onSelect, now }: LogTab
                 <span role="cell" class="ellipsis" title={r.url}>
                   {r.method} {r.url}
                 </span>
-                <span role="cell" title={t(outcomeMessageKey(r.outcome))}>
-                  {t(outcomeMessageKey(r.outcome))}
+                <span role="cell" title={t(OUTCOME_KEYS[r.outcome])}>
+                  {t(OUTCOME_KEYS[r.outcome])}
                 </span>
-                <span role="cell" class="small" title={t(causeKey(d.cause))}>
-                  {t(causeKey(d.cause))}
+                <span role="cell" class="small" title={t(CAUSE_KEYS[d.cause])}>
+                  {t(CAUSE_KEYS[d.cause])}
                 </span>
                 <span role="cell" title={describeFinal(r)}>
                   {describeFinal(r)}

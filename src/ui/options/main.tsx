@@ -14,8 +14,8 @@ import { onChange } from '../../messaging/events-channel';
 import { sendMessage } from '../../messaging/send-message';
 import { readRecentRecords } from '../../storage/event-log';
 import type { SettingsRead } from '../../settings/settings';
-import { causeKey } from '../shared/diagnosis-words';
 import { t } from '../shared/i18n';
+import { CAUSE_KEYS } from '../shared/message-keys';
 import { lastResultByProxy } from '../../core/last-results';
 import type { InspectorState } from './inspector-section';
 import { mergeNewestWindow } from '../../core/merge-records';
@@ -174,7 +174,7 @@ function OptionsApp() {
             extensionVersion: browser.runtime.getManifest().version,
             proxyMode: describeProxyMode(config),
           },
-          (cause) => t(causeKey(cause)),
+          (cause) => t(CAUSE_KEYS[cause]),
         );
         const copied = await navigator.clipboard.writeText(text).then(
           () => true,

@@ -1,7 +1,7 @@
 import type { LastError, ProxySummary } from '../../core/log-summary';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
-import { outcomeMessageKey } from '../shared/outcome-label';
+import { OUTCOME_KEYS } from '../shared/message-keys';
 
 /** The newest problem in words: the network error as the browser named it, the HTTP status, or what happened. */
 function describeProblem(problem: LastError): string {
@@ -10,7 +10,7 @@ function describeProblem(problem: LastError): string {
   const ours =
     problem.outcome === 'answered-saved' || problem.outcome === 'answered-prompt' || problem.outcome === 'proxy-error'
       ? undefined
-      : t(outcomeMessageKey(problem.outcome));
+      : t(OUTCOME_KEYS[problem.outcome]);
   if (ours && detail) return `${ours} (${detail})`;
   return ours ?? detail ?? '';
 }

@@ -1,9 +1,8 @@
 import { diagnose, type DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
-import { formatTime } from '../shared/format';
+import { describeFinal, formatTime } from '../shared/format';
 import { t, type MessageKey } from '../shared/i18n';
-import { outcomeMessageKey } from '../shared/outcome-label';
-import { causeKey, describeFinal, fixKey } from '../shared/diagnosis-words';
+import { CAUSE_KEYS, FIX_KEYS, OUTCOME_KEYS } from '../shared/message-keys';
 
 /** One record opened: every field, the likely cause and what to do, in words. */
 export function RecordDetails({ record, context, onClose }: { record: LogRecord; context: DiagnosisContext; onClose: () => void }) {
@@ -16,7 +15,7 @@ export function RecordDetails({ record, context, onClose }: { record: LogRecord;
     ['fieldRequest', `${record.method} ${record.url} (${record.type})`],
     ['fieldTab', String(record.tabId)],
     ['fieldAttempt', String(record.attempt)],
-    ['optionsOutcome', t(outcomeMessageKey(record.outcome))],
+    ['optionsOutcome', t(OUTCOME_KEYS[record.outcome])],
     ['fieldUser', record.username ?? '—'],
     ['fieldAnswerMs', record.answerMs === undefined ? '—' : `${record.answerMs} ms`],
     ['fieldResult', describeFinal(record) || '—'],
@@ -32,12 +31,12 @@ export function RecordDetails({ record, context, onClose }: { record: LogRecord;
       <div class="diagnosis">
         <p>
           <strong>{t('diagCause')}: </strong>
-          <span data-testid="cause">{t(causeKey(d.cause))}</span>
+          <span data-testid="cause">{t(CAUSE_KEYS[d.cause])}</span>
           {d.similarTo && <span> {t('diagSimilarTo', d.similarTo)}</span>}
         </p>
         <p>
           <strong>{t('diagFix')}: </strong>
-          <span data-testid="fix">{t(fixKey(d.cause))}</span>
+          <span data-testid="fix">{t(FIX_KEYS[d.cause])}</span>
         </p>
       </div>
       <dl class="facts details-facts">

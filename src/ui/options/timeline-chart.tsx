@@ -1,11 +1,8 @@
 import type { TimelineBand, TimelineBucket } from '../../core/timeline';
-import { t, type MessageKey } from '../shared/i18n';
+import { t } from '../shared/i18n';
+import { BAND_KEYS } from '../shared/message-keys';
 
-const BANDS: readonly { band: TimelineBand; label: MessageKey }[] = [
-  { band: 'silent', label: 'bandSilent' },
-  { band: 'asked', label: 'bandAsked' },
-  { band: 'failed', label: 'bandFailed' },
-];
+const BANDS: readonly TimelineBand[] = ['silent', 'asked', 'failed'];
 
 const WIDTH = 720;
 const HEIGHT = 120;
@@ -31,7 +28,7 @@ export function TimelineChart({ buckets }: { buckets: readonly TimelineBucket[] 
           let y = HEIGHT;
           return (
             <g key={i}>
-              {BANDS.map(({ band }) => {
+              {BANDS.map((band) => {
                 const h = (b.counts[band] / max) * (HEIGHT - 4);
                 y -= h;
                 return h > 0 ? (
@@ -48,9 +45,9 @@ export function TimelineChart({ buckets }: { buckets: readonly TimelineBucket[] 
       <figcaption>
         <span class="muted small">{new Date(first.start).toLocaleString()}</span>
         <span class="legend">
-          {BANDS.map(({ band, label }) => (
+          {BANDS.map((band) => (
             <span key={band}>
-              <i class={`swatch band-${band}`} /> {t(label)}
+              <i class={`swatch band-${band}`} /> {t(BAND_KEYS[band])}
             </span>
           ))}
         </span>

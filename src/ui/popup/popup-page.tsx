@@ -4,8 +4,8 @@ import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint } from '../../core/proxy-endpoint';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
+import { OUTCOME_KEYS } from '../shared/message-keys';
 import type { LastResult } from '../../core/last-results';
-import { outcomeMessageKey } from '../shared/outcome-label';
 import { PromptForm } from '../prompt/prompt-form';
 
 export interface PopupData {
@@ -42,7 +42,7 @@ function SavedProxies({ data }: { data: PopupData }) {
               {c.rejected
                 ? t('optionsStatusRejected')
                 : last
-                  ? `${t(outcomeMessageKey(last.outcome))} · ${formatAgo(last.time, data.now)}`
+                  ? `${t(OUTCOME_KEYS[last.outcome])} · ${formatAgo(last.time, data.now)}`
                   : t('popupNoResultYet')}
             </div>
           </li>

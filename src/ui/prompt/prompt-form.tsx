@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Scope } from '../../core/credential';
+import { SCOPES, type Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
 import { t } from '../shared/i18n';
+import { SCOPE_CHOICE_KEYS } from '../shared/message-keys';
 
 export interface PromptFormData {
   /** The proxy, realm and scheme from the page's address: known even if the background forgot the prompt. */
@@ -22,12 +23,6 @@ export interface PromptFormActions {
   onSubmit(entry: { username: string; password: string; scope: Scope }): void;
   onCancel(): void;
 }
-
-const SCOPE_LABELS: Record<Scope, Parameters<typeof t>[0]> = {
-  device: 'scopeDevice',
-  session: 'scopeSession',
-  once: 'scopeOnce',
-};
 
 function describeWaiting(view: PromptView): string {
   const sites = view.sites.join(', ');
@@ -126,10 +121,10 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
       />
       <fieldset>
         <legend>{t('promptRemember')}</legend>
-        {(Object.keys(SCOPE_LABELS) as Scope[]).map((s) => (
+        {SCOPES.map((s) => (
           <label key={s}>
             <input type="radio" name="scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
-            {t(SCOPE_LABELS[s])}
+            {t(SCOPE_CHOICE_KEYS[s])}
           </label>
         ))}
       </fieldset>

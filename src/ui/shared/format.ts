@@ -1,3 +1,4 @@
+import type { LogRecord } from '../../core/log-record';
 import { t } from './i18n';
 
 /** "3 min ago"-style text for a past time, in the user's language. */
@@ -20,4 +21,11 @@ export function formatShortTime(time: number, now: number): string {
   const d = new Date(time);
   if (d.toDateString() === new Date(now).toDateString()) return d.toLocaleTimeString();
   return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** The request's final result as a short text: the status code or the network error. */
+export function describeFinal(record: LogRecord): string {
+  if (!record.final) return '';
+  if (record.final.statusCode !== undefined) return String(record.final.statusCode);
+  return record.final.error ?? '';
 }

@@ -73,12 +73,3 @@ export function stripUrl(url: string, detail: 'path' | 'origin' = 'path'): strin
     return '';
   }
 }
-
-/** The site a waiting request belongs to, as shown in the prompt. */
-export function siteOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
-}

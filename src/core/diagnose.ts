@@ -1,7 +1,7 @@
 import { isLikelyAlias } from './similar-host';
 import type { LogRecord } from './log-record';
 import { classifyProxyError } from './proxy-error';
-import type { ProxyEndpoint } from './proxy-endpoint';
+import { formatEndpoint, parseEndpoint, type ProxyEndpoint } from './proxy-endpoint';
 
 /**
  * Why a 407 (or a proxy failure) happened and what to do, as an id whose
@@ -71,13 +71,8 @@ export function findRefusedAnswers(records: readonly LogRecord[]): Set<string> {
   return refused;
 }
 
-export function parseProxyLabel(label: string): ProxyEndpoint | undefined {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(label);
-  return match ? { host: match[1]!, port: Number(match[2]) } : undefined;
-}
-
 function findAlias(label: string, saved: readonly ProxyEndpoint[]): ProxyEndpoint | undefined {
-  const proxy = parseProxyLabel(label);
+  const proxy = parseEndpoint(label);
   if (!proxy) return undefined;
   return saved.find((s) => s.port === proxy.port && isLikelyAlias(s, proxy));
 }
@@ -108,7 +103,7 @@ export function diagnose(record: LogRecord, context: DiagnosisContext): Diagnosi
     case 'prompted': {
       if (record.afterRejection) return { cause: 'rejected-then-asked', severity: 'warning' };
       const alias = findAlias(record.proxy, context.savedProxies);
-      if (alias) return { cause: 'alias-host', severity: 'warning', similarTo: `${alias.host}:${alias.port}` };
+      if (alias) return { cause: 'alias-host', severity: 'warning', similarTo: formatEndpoint(alias) };
       return { cause: 'missing-credentials', severity: 'info' };
     }
     case 'rejected':

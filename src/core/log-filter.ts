@@ -1,5 +1,6 @@
 import type { LogRecord } from './log-record';
 import type { Outcome } from './outcome';
+import { siteOf } from './site-of';
 
 export interface LogFilter {
   /** `host:port`; the empty string selects records whose proxy the browser did not report. */
@@ -12,14 +13,6 @@ export interface LogFilter {
   readonly site?: string;
   /** Free text over proxy, URL, outcome, user, realm, scheme and the final result. */
   readonly text?: string;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }
 
 function haystack(r: LogRecord): string {
@@ -50,7 +43,7 @@ export function filterRecords(records: readonly LogRecord[], filter: LogFilter):
       (!filter.outcome || r.outcome === filter.outcome) &&
       (filter.from === undefined || r.time >= filter.from) &&
       (filter.to === undefined || r.time <= filter.to) &&
-      (!site || hostOf(r.url).toLowerCase().includes(site)) &&
+      (!site || siteOf(r.url).toLowerCase().includes(site)) &&
       (!text || haystack(r).includes(text)),
   );
 }

@@ -1,4 +1,5 @@
-import { siteOf, type Challenge } from './challenge';
+import type { Challenge } from './challenge';
+import { siteOf } from './site-of';
 import { formatEndpoint, type ProxyEndpoint } from './proxy-endpoint';
 
 /** How a prompt ended, for every request that waited on it. */

@@ -1,4 +1,4 @@
-import { normaliseHost, sameEndpoint, type ProxyEndpoint } from './proxy-endpoint';
+import { normaliseHost, parseEndpoint, sameEndpoint, type ProxyEndpoint } from './proxy-endpoint';
 
 /** What proxy the browser uses now, read from `proxy.settings.get` of either browser. */
 export type ProxyMode = 'direct' | 'fixed' | 'pac' | 'system' | 'auto-detect' | 'unknown';
@@ -32,10 +32,9 @@ function readController(level: unknown): ProxyController {
   }
 }
 
-function parseHostPort(text: string, scheme: string): ProxyServer | undefined {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text.trim());
-  if (match) return { scheme, host: normaliseHost(match[1]!), port: Number(match[2]) };
-  return text.trim() ? { scheme, host: normaliseHost(text), port: scheme.startsWith('socks') ? 1080 : 80 } : undefined;
+/** Browsers leave the port out when it is the scheme's usual one. */
+function defaultPortOf(scheme: string): number {
+  return scheme.startsWith('socks') ? 1080 : 80;
 }
 
 /** Chrome: `{ mode, rules: { singleProxy | proxyForHttp | … }, pacScript }`. */
@@ -55,7 +54,7 @@ function readChromeValue(value: Obj): Omit<ProxyConfigView, 'controlledBy'> {
       const s = rules[key];
       if (isObj(s) && typeof s['host'] === 'string') {
         const scheme = typeof s['scheme'] === 'string' ? s['scheme'] : 'http';
-        const port = typeof s['port'] === 'number' ? s['port'] : scheme.startsWith('socks') ? 1080 : 80;
+        const port = typeof s['port'] === 'number' ? s['port'] : defaultPortOf(scheme);
         servers.push({ scheme, host: normaliseHost(s['host']), port });
       }
     }
@@ -79,7 +78,8 @@ function readFirefoxValue(value: Obj): Omit<ProxyConfigView, 'controlledBy'> {
       const servers: ProxyServer[] = [];
       const add = (key: string, scheme: string) => {
         const text = value[key];
-        const server = typeof text === 'string' ? parseHostPort(text, scheme) : undefined;
+        const endpoint = typeof text === 'string' ? parseEndpoint(text, defaultPortOf(scheme)) : undefined;
+        const server = endpoint && { scheme, ...endpoint };
         if (server && !servers.some((s) => s.scheme === server.scheme && sameEndpoint(s, server))) servers.push(server);
       };
       add('http', 'http');

@@ -32,3 +32,28 @@ export function formatEndpoint(endpoint: ProxyEndpoint): string {
   const host = normaliseHost(endpoint.host);
   return host.includes(':') ? `[${host}]:${endpoint.port}` : `${host}:${endpoint.port}`;
 }
+
+/**
+ * Reads `host:port` back: what `formatEndpoint` writes (the log's proxy
+ * label, `[::1]:3128` for IPv6) and what Firefox's proxy settings hold
+ * (`proxy.example:3128`). Without a port, `defaultPort` is used if given; a
+ * bare IPv6 address (`::1`) is a host without a port, not host `:` port `1`.
+ * Anything else — empty text, a port out of range — is undefined.
+ */
+export function parseEndpoint(text: string, defaultPort?: number): ProxyEndpoint | undefined {
+  const { host, portText } = splitHostPort(text.trim());
+  const port = portText === undefined ? defaultPort : /^\d+$/.test(portText) ? Number(portText) : NaN;
+  if (host === '' || port === undefined || !isValidPort(port)) return undefined;
+  return { host: normaliseHost(host), port };
+}
+
+function splitHostPort(text: string): { host: string; portText?: string } {
+  if (text.startsWith('[')) {
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (!bracketed) return { host: '' };
+    return { host: bracketed[1]!, ...(bracketed[2] === undefined ? {} : { portText: bracketed[2] }) };
+  }
+  const colon = text.indexOf(':');
+  if (colon === -1 || text.indexOf(':', colon + 1) !== -1) return { host: text };
+  return { host: text.slice(0, colon), portText: text.slice(colon + 1) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChallenge, siteOf, stripUrl } from '../../../src/core/challenge';
+import { readChallenge, stripUrl } from '../../../src/core/challenge';
 
 describe('readChallenge', () => {
   it('narrows a proxy challenge and normalises the challenger', () => {
@@ -48,7 +48,7 @@ describe('readChallenge', () => {
   });
 });
 
-describe('stripUrl and siteOf', () => {
+describe('stripUrl', () => {
   it('drops query and fragment, which may carry tokens', () => {
     expect(stripUrl('https://a.test:8443/p/q?token=abc#x')).toBe('https://a.test:8443/p/q');
     expect(stripUrl('https://a.test/p?x=1', 'origin')).toBe('https://a.test');
@@ -56,7 +56,5 @@ describe('stripUrl and siteOf', () => {
 
   it('gives empty text for an unparsable URL', () => {
     expect(stripUrl('not a url')).toBe('');
-    expect(siteOf('::')).toBe('');
-    expect(siteOf('http://origin.test:8080/a')).toBe('origin.test:8080');
   });
 });

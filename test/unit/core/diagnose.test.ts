@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, findRefusedAnswers, findStrictProxies, parseProxyLabel, type DiagnosisContext } from '../../../src/core/diagnose';
+import { diagnose, findRefusedAnswers, findStrictProxies, type DiagnosisContext } from '../../../src/core/diagnose';
 import { classifyProxyError } from '../../../src/core/proxy-error';
 import { isLikelyAlias } from '../../../src/core/similar-host';
 import { makeRecord } from '../record-factory';
@@ -114,11 +114,5 @@ describe('helpers', () => {
     expect(isLikelyAlias({ host: 'proxy.example', port: 1 }, { host: 'proxy.example', port: 1 })).toBe(false);
     expect(isLikelyAlias({ host: 'a.example', port: 1 }, { host: 'b.example', port: 1 })).toBe(false);
     expect(isLikelyAlias({ host: '10.0.0.1', port: 1 }, { host: '10.0.0.2', port: 1 })).toBe(false);
-  });
-
-  it('parses proxy labels including IPv6', () => {
-    expect(parseProxyLabel('[::1]:3128')).toEqual({ host: '::1', port: 3128 });
-    expect(parseProxyLabel('proxy.example:80')).toEqual({ host: 'proxy.example', port: 80 });
-    expect(parseProxyLabel('')).toBeUndefined();
   });
 });

@@ -43,6 +43,20 @@ describe('readProxyConfig', () => {
     expect(hasSocksServer(view)).toBe(true);
   });
 
+  it('reads Firefox manual settings with IPv6 or without a port, and drops unreadable ones', () => {
+    const view = readProxyConfig({
+      value: { proxyType: 'manual', http: '[::1]:3128', ssl: 'Proxy.Example', socks: 'socks.example:99999', socksVersion: 4 },
+    });
+    expect(view.servers).toEqual([
+      { scheme: 'http', host: '::1', port: 3128 },
+      { scheme: 'https', host: 'proxy.example', port: 80 },
+    ]);
+    expect(isConfiguredProxy(view, { host: '[::1]', port: 3128 })).toBe(true);
+    expect(readProxyConfig({ value: { proxyType: 'manual', socks: 'socks.example', socksVersion: 4 } }).servers).toEqual([
+      { scheme: 'socks4', host: 'socks.example', port: 1080 },
+    ]);
+  });
+
   it('reads Firefox none/autoConfig and survives junk', () => {
     expect(readProxyConfig({ value: { proxyType: 'none' } }).mode).toBe('direct');
     expect(readProxyConfig({ value: { proxyType: 'autoConfig', autoConfigUrl: 'http://pac/' } })).toMatchObject({

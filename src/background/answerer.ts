@@ -4,7 +4,8 @@ import { makeLogRecord, type LogRecord } from '../core/log-record';
 import type { Outcome } from '../core/outcome';
 import type { PromptBoard, PromptView } from '../core/prompt-board';
 import type { ProxyEndpoint } from '../core/proxy-endpoint';
-import type { RequestTracker } from '../core/request-tracker';
+import type { RequestTracker, SuppliedAnswer } from '../core/request-tracker';
+import { formatEndpoint } from '../core/proxy-endpoint';
 import type { Settings } from '../settings/settings';
 import type { Scope } from '../core/credential';
 import type { CredentialStore } from '../storage/credential-store';
@@ -39,6 +40,12 @@ export interface PromptSubmission {
   readonly scope: Scope;
 }
 
+/** What the track remembers of an answer: the credential, and the proxy, realm and scheme it went to. */
+function supplied(challenge: Challenge, credentialId: string, username: string): SuppliedAnswer {
+  const { challenger: proxy, realm, scheme } = challenge;
+  return { credentialId, username, proxy, realm, scheme, gate: `${formatEndpoint(proxy)}|${realm}|${credentialId}` };
+}
+
 const DEFAULT: AuthAnswer = { kind: 'default' };
 const CANCEL: AuthAnswer = { kind: 'cancel' };
 
@@ -64,28 +71,29 @@ export class Answerer {
 
     /** Set when this challenge is the proxy refusing what we sent: the prompt says so, naming the account. */
     let rejection: { username?: string } | undefined;
-    if ('rejectedCredentialId' in decision && decision.rejectedCredentialId !== undefined) {
-      const refused = deps.store.get(decision.rejectedCredentialId);
-      const rejectedUsername = refused?.username ?? deps.tracker.get(challenge.requestId)?.suppliedUsername;
-      rejection = rejectedUsername === undefined ? {} : { username: rejectedUsername };
+    if ('refused' in decision && decision.refused !== undefined) {
+      const refused = deps.store.get(decision.refused.credentialId);
+      rejection = { username: refused?.username ?? decision.refused.username };
       deps.tracker.clearSupplied(challenge.requestId);
       record('rejected', rejection);
-      await deps.store.markRejected(decision.rejectedCredentialId);
+      await deps.store.markRejected(decision.refused.credentialId);
     }
 
     switch (decision.kind) {
       case 'ignore':
+      case 'site-after-proxy':
         return DEFAULT;
       case 'unsupported':
         record('unsupported-scheme');
         return DEFAULT;
+      case 'locked':
       case 'cap':
         // Still tracked: how the request ends (the proxy's 407) goes to the log.
         record('attempt-cap');
         return CANCEL;
       case 'supply': {
         const { credential } = decision;
-        deps.tracker.recordSupplied(challenge.requestId, credential.id, credential.username);
+        deps.tracker.recordSupplied(challenge.requestId, supplied(challenge, credential.id, credential.username));
         record('answered-saved', { answerMs: deps.now() - started, username: credential.username });
         return { kind: 'credentials', username: credential.username, password: credential.password };
       }
@@ -106,7 +114,7 @@ export class Answerer {
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;
     if (result.kind === 'submit') {
-      deps.tracker.recordSupplied(challenge.requestId, result.credentialId, result.username);
+      deps.tracker.recordSupplied(challenge.requestId, supplied(challenge, result.credentialId, result.username));
       record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
       return { kind: 'credentials', username: result.username, password: result.password };
     }

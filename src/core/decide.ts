@@ -1,18 +1,37 @@
 import { isAnswerableScheme, type Challenge } from './challenge';
 import { findUsableCredential, type Credential } from './credential';
-import type { RequestTrack } from './request-tracker';
+import { sameEndpoint } from './proxy-endpoint';
+import type { RequestTrack, SuppliedAnswer } from './request-tracker';
+
+/** Why a challenge goes to the prompt rather than being answered silently. */
+export type PromptReason =
+  /** No saved credential fits this proxy and realm (or every one was refused). */
+  | 'no-credential'
+  /** A refusal waits for the user's word before the next saved account is tried (setting). */
+  | 'held'
+  /** The only fitting password was used with Digest here; the proxy now asks for Basic, which sends it readable. */
+  | 'downgrade';
 
 /**
- * What to do with one challenge. `rejectedCredentialId` is set when this
- * challenge is the proxy refusing the credential we sent last time for the
- * same request: the caller must persist that before anything else.
+ * What to do with one challenge. `refused` is set when this challenge is the
+ * proxy refusing what we sent last time for the same request: the caller
+ * must persist that before anything else.
  */
 export type Decision =
   | { readonly kind: 'ignore' }
-  | { readonly kind: 'unsupported'; readonly attempt: number }
-  | { readonly kind: 'cap'; readonly attempt: number; readonly rejectedCredentialId?: string }
-  | { readonly kind: 'supply'; readonly attempt: number; readonly credential: Credential; readonly rejectedCredentialId?: string }
-  | { readonly kind: 'prompt'; readonly attempt: number; readonly rejectedCredentialId?: string };
+  /** A site's 401 on a request we answered with a proxy password: maybe a proxy refusing with the wrong status. */
+  | { readonly kind: 'site-after-proxy'; readonly supplied: SuppliedAnswer }
+  | { readonly kind: 'unsupported'; readonly attempt: number; readonly refused?: SuppliedAnswer }
+  | { readonly kind: 'cap'; readonly attempt: number; readonly refused?: SuppliedAnswer }
+  /** Too many refusals lately: no answer and no prompt until the user unlocks the proxy. */
+  | { readonly kind: 'locked'; readonly attempt: number; readonly refused?: SuppliedAnswer }
+  | { readonly kind: 'supply'; readonly attempt: number; readonly credential: Credential; readonly refused?: SuppliedAnswer }
+  | { readonly kind: 'prompt'; readonly attempt: number; readonly reason: PromptReason; readonly refused?: SuppliedAnswer };
+
+export interface ProxyState {
+  readonly locked: boolean;
+  readonly held: boolean;
+}
 
 export interface DecisionInput {
   readonly challenge: Challenge;
@@ -20,18 +39,45 @@ export interface DecisionInput {
   readonly track: RequestTrack;
   readonly credentials: readonly Credential[];
   readonly attemptCap: number;
+  /** The challenger's standing (refusal-guard.ts), after this challenge's refusal if it is one. */
+  readonly proxy?: ProxyState;
+  /** Credentials the proxy has accepted with Digest: never sent to its Basic challenge without asking. */
+  readonly digestCredentialIds?: ReadonlySet<string>;
 }
 
-export function decide({ challenge, track, credentials, attemptCap }: DecisionInput): Decision {
-  // A site's own 401 is not ours: the browser (and the user) handle it.
-  if (!challenge.isProxy) return { kind: 'ignore' };
+const FREE: ProxyState = { locked: false, held: false };
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Is this challenge the proxy refusing what we sent for the same request?
+ * Only when the same proxy challenges again: another proxy on the way (a
+ * redirect, a chain) is a first challenge there and refuses nothing.
+ */
+export function findRefusal(challenge: Challenge, track: RequestTrack): SuppliedAnswer | undefined {
+  const supplied = track.supplied;
+  if (!challenge.isProxy || supplied === undefined) return undefined;
+  return sameEndpoint(supplied.proxy, challenge.challenger) ? supplied : undefined;
+}
+
+export function decide(input: DecisionInput): Decision {
+  const { challenge, track, credentials, attemptCap } = input;
+  if (!challenge.isProxy) {
+    // A site's own 401 is not ours: the browser (and the user) handle it.
+    return track.supplied ? { kind: 'site-after-proxy', supplied: track.supplied } : { kind: 'ignore' };
+  }
   const attempt = track.attempts;
-  if (!isAnswerableScheme(challenge.scheme)) return { kind: 'unsupported', attempt };
-  const rejected = track.suppliedCredentialId;
-  const withRejection = rejected === undefined ? {} : { rejectedCredentialId: rejected };
-  if (attempt > attemptCap) return { kind: 'cap', attempt, ...withRejection };
-  const exclude = new Set(rejected === undefined ? [] : [rejected]);
+  const refused = findRefusal(challenge, track);
+  const withRefusal = refused === undefined ? {} : { refused };
+  if (!isAnswerableScheme(challenge.scheme)) return { kind: 'unsupported', attempt, ...withRefusal };
+  if (attempt > attemptCap) return { kind: 'cap', attempt, ...withRefusal };
+  const proxy = input.proxy ?? FREE;
+  if (proxy.locked) return { kind: 'locked', attempt, ...withRefusal };
+  if (proxy.held) return { kind: 'prompt', attempt, reason: 'held', ...withRefusal };
+  const exclude = new Set(refused === undefined ? [] : [refused.credentialId]);
   const credential = findUsableCredential(credentials, challenge.challenger, challenge.realm, exclude);
-  if (credential) return { kind: 'supply', attempt, credential, ...withRejection };
-  return { kind: 'prompt', attempt, ...withRejection };
+  if (!credential) return { kind: 'prompt', attempt, reason: 'no-credential', ...withRefusal };
+  if (challenge.scheme === 'basic' && (input.digestCredentialIds ?? NONE).has(credential.id)) {
+    return { kind: 'prompt', attempt, reason: 'downgrade', ...withRefusal };
+  }
+  return { kind: 'supply', attempt, credential, ...withRefusal };
 }

@@ -1,13 +1,27 @@
+import type { ProxyEndpoint } from './proxy-endpoint';
+
+/** What we sent for a request: which credential, to which proxy and realm, under which scheme. */
+export interface SuppliedAnswer {
+  readonly credentialId: string;
+  /** So a refused "just this once" answer can still be named. */
+  readonly username: string;
+  readonly proxy: ProxyEndpoint;
+  readonly realm: string;
+  readonly scheme: string;
+  /** The verifier's gate the answer went through (see verifier.ts). */
+  readonly gate: string;
+}
+
 /**
  * What we know about one request across its challenges. A second challenge of
- * the same requestId after we supplied a credential means the proxy refused it.
+ * the same requestId from the same proxy after we supplied a credential means
+ * that proxy refused it; a challenge from another proxy (a redirect, a proxy
+ * chain) is a first challenge there.
  */
 export interface RequestTrack {
   readonly attempts: number;
-  /** The credential we answered the previous challenge with, if any. */
-  readonly suppliedCredentialId?: string;
-  /** Its user name, so a refused "just this once" answer can still be named. */
-  readonly suppliedUsername?: string;
+  /** The answer we gave the previous challenge, if any. */
+  readonly supplied?: SuppliedAnswer;
   readonly firstSeen: number;
 }
 
@@ -38,9 +52,18 @@ export class RequestTracker {
     return track;
   }
 
-  recordSupplied(requestId: string, credentialId: string, username: string): void {
+  recordSupplied(requestId: string, supplied: SuppliedAnswer): void {
     const track = this.#tracks.get(requestId);
-    if (track) this.#tracks.set(requestId, { ...track, suppliedCredentialId: credentialId, suppliedUsername: username });
+    if (track) this.#tracks.set(requestId, { ...track, supplied });
+  }
+
+  /**
+   * A request answered by an earlier background (it restarted while the proxy
+   * judged our answer): tracked as answered once, so its next challenge counts
+   * as the refusal it is.
+   */
+  restore(requestId: string, supplied: SuppliedAnswer, now: number): void {
+    if (!this.#tracks.has(requestId)) this.#tracks.set(requestId, { attempts: 1, supplied, firstSeen: now });
   }
 
   clearSupplied(requestId: string): void {

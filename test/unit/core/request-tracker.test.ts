@@ -1,20 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { RequestTracker } from '../../../src/core/request-tracker';
+import { RequestTracker, type SuppliedAnswer } from '../../../src/core/request-tracker';
+
+const answer: SuppliedAnswer = {
+  credentialId: 'c1',
+  username: 'alice',
+  proxy: { host: 'proxy.example', port: 3128 },
+  realm: 'Office',
+  scheme: 'basic',
+  gate: 'proxy.example:3128|Office|c1',
+};
 
 describe('RequestTracker', () => {
+  it('restores a request an earlier background answered, so its next challenge is a refusal', () => {
+    const tracker = new RequestTracker();
+    tracker.restore('r', answer, 5);
+    expect(tracker.countAttempt('r', 6)).toEqual({ attempts: 2, supplied: answer, firstSeen: 5 });
+    // A request this background already tracks keeps its own history.
+    tracker.countAttempt('s', 0);
+    tracker.restore('s', answer, 7);
+    expect(tracker.get('s')).toEqual({ attempts: 1, firstSeen: 0 });
+  });
+
   it('counts attempts per request and remembers what was supplied', () => {
     const tracker = new RequestTracker();
     expect(tracker.countAttempt('a', 0).attempts).toBe(1);
-    tracker.recordSupplied('a', 'c1', 'alice');
+    tracker.recordSupplied('a', answer);
     const second = tracker.countAttempt('a', 10);
-    expect(second).toMatchObject({ attempts: 2, suppliedCredentialId: 'c1', suppliedUsername: 'alice' });
+    expect(second).toEqual({ attempts: 2, supplied: answer, firstSeen: 0 });
     expect(tracker.countAttempt('b', 10).attempts).toBe(1);
   });
 
   it('forgets the supplied credential once its rejection is handled', () => {
     const tracker = new RequestTracker();
     tracker.countAttempt('a', 0);
-    tracker.recordSupplied('a', 'c1', 'alice');
+    tracker.recordSupplied('a', answer);
     tracker.clearSupplied('a');
     expect(tracker.countAttempt('a', 1)).toEqual({ attempts: 2, firstSeen: 0 });
   });

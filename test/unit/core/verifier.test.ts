@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { Timers } from '../../../src/core/prompt-board';
+import { Verifier, type Admission, type WaitEnd } from '../../../src/core/verifier';
+
+/** A clock and timers the test moves by hand. */
+function manualTime(): Timers & { now: () => number; advance: (ms: number) => void } {
+  let now = 0;
+  let next = 1;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const id = next++;
+      pending.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout: (handle) => void pending.delete(handle as number),
+    advance(ms) {
+      now += ms;
+      for (const [id, timer] of [...pending].sort((a, b) => a[1].at - b[1].at)) {
+        if (timer.at <= now && pending.delete(id)) timer.fn();
+      }
+    },
+  };
+}
+
+const KEY = 'proxy.example:3128|Office|c1';
+const OPTIONS = { probeTimeoutMs: 5_000, trustMs: 5_000 };
+
+function setUp() {
+  const time = manualTime();
+  return { time, verifier: new Verifier(time, time.now, OPTIONS) };
+}
+
+/** Admits n requests r0…r(n-1) and records how each wait ends. */
+function admitMany(verifier: Verifier, n: number, key = KEY) {
+  const admissions: Admission[] = [];
+  const ends = new Map<string, WaitEnd>();
+  for (let i = 0; i < n; i++) {
+    const admission = verifier.admit(key, `r${i}`);
+    admissions.push(admission);
+    if (admission.kind === 'wait') void admission.until.then((end) => ends.set(`r${i}`, end));
+  }
+  return { admissions, ends };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('Verifier: one request carries an unverified password', () => {
+  it('sends the first of 60 concurrent requests and parks the other 59', () => {
+    const { verifier } = setUp();
+    const { admissions } = admitMany(verifier, 60);
+    expect(admissions[0]).toEqual({ kind: 'send', probe: true });
+    expect(admissions.slice(1).every((a) => a.kind === 'wait')).toBe(true);
+    expect(verifier.waitingAt(KEY)).toBe(59);
+    expect(verifier.probeOf(KEY)).toBe('r0');
+  });
+
+  it('answers every waiting request at once when the proxy accepts, and trusts the password for a while', async () => {
+    const { verifier, time } = setUp();
+    const { ends } = admitMany(verifier, 60);
+    verifier.settle(KEY, 'r0', 'accepted');
+    await flush();
+    expect(ends.size).toBe(59);
+    expect([...ends.values()].every((e) => e.kind === 'send')).toBe(true);
+    expect(verifier.admit(KEY, 'late')).toEqual({ kind: 'send', probe: false });
+    time.advance(5_000);
+    // Long after the verdict a fresh challenge probes again (the browser's cached copy may just have been refused).
+    expect(verifier.admit(KEY, 'much-later')).toEqual({ kind: 'send', probe: true });
+  });
+
+  it('tells every waiting request that the proxy refused, so nothing else is sent', async () => {
+    const { verifier } = setUp();
+    const { ends } = admitMany(verifier, 60);
+    verifier.settle(KEY, 'r0', 'refused');
+    await flush();
+    expect([...ends.values()].filter((e) => e.kind === 'refused')).toHaveLength(59);
+    expect(verifier.isTrusted(KEY)).toBe(false);
+    expect(verifier.waitingAt(KEY)).toBe(0);
+  });
+
+  it('hands the probe to the next waiting request when the probe ends without a verdict', async () => {
+    const { verifier } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    verifier.settle(KEY, 'r0', 'none');
+    await flush();
+    expect(ends.get('r1')).toEqual({ kind: 'send' });
+    expect(ends.has('r2')).toBe(false);
+    expect(verifier.probeOf(KEY)).toBe('r1');
+    verifier.settle(KEY, 'r1', 'accepted');
+    await flush();
+    expect(ends.get('r2')).toEqual({ kind: 'send' });
+  });
+
+  it('hands over a probe that hangs past the probe timeout, and nothing waits forever', async () => {
+    const { verifier, time } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    time.advance(4_999);
+    await flush();
+    expect(ends.size).toBe(0);
+    time.advance(1);
+    await flush();
+    expect(ends.get('r1')).toEqual({ kind: 'send' });
+    time.advance(5_000);
+    await flush();
+    expect(ends.get('r2')).toEqual({ kind: 'send' });
+    time.advance(5_000);
+    // The last probe timed out with nobody left: the gate is gone, the next request probes afresh.
+    expect(verifier.probeOf(KEY)).toBeUndefined();
+    expect(verifier.admit(KEY, 'fresh')).toEqual({ kind: 'send', probe: true });
+  });
+
+  it('takes a late acceptance from a probe that already timed out', async () => {
+    const { verifier, time } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    time.advance(5_000);
+    await flush();
+    verifier.settle(KEY, 'r0', 'accepted');
+    await flush();
+    expect(ends.get('r2')).toEqual({ kind: 'send' });
+    expect(verifier.isTrusted(KEY)).toBe(true);
+  });
+
+  it('ignores "no verdict" from a request that is not the probe, but lets it stop waiting', async () => {
+    const { verifier } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    verifier.settle(KEY, 'r2', 'none');
+    await flush();
+    expect(ends.get('r2')).toEqual({ kind: 'gone' });
+    expect(verifier.probeOf(KEY)).toBe('r0');
+    expect(verifier.waitingAt(KEY)).toBe(1);
+  });
+
+  it('drops a request that ended while it waited, and hands over when the probe itself ended', async () => {
+    const { verifier } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    verifier.abandon('r1');
+    verifier.abandon('r0');
+    await flush();
+    expect(ends.get('r1')).toEqual({ kind: 'gone' });
+    expect(ends.get('r2')).toEqual({ kind: 'send' });
+    expect(verifier.probeOf(KEY)).toBe('r2');
+  });
+
+  it('keeps separate gates per proxy, realm and credential: each costs at most one attempt', () => {
+    const { verifier } = setUp();
+    const a = admitMany(verifier, 5, 'p:1|R|alice');
+    const b = admitMany(verifier, 5, 'p:1|R|bob');
+    expect(a.admissions.filter((x) => x.kind === 'send')).toHaveLength(1);
+    expect(b.admissions.filter((x) => x.kind === 'send')).toHaveLength(1);
+  });
+
+  it('forgets what it verified about a credential that was edited', () => {
+    const { verifier } = setUp();
+    verifier.admit(KEY, 'r0');
+    verifier.settle(KEY, 'r0', 'accepted');
+    expect(verifier.isTrusted(KEY)).toBe(true);
+    verifier.forget('c1');
+    expect(verifier.isTrusted(KEY)).toBe(false);
+    expect(verifier.admit(KEY, 'r1')).toEqual({ kind: 'send', probe: true });
+  });
+
+  it('re-admits the probe itself as the probe', () => {
+    const { verifier } = setUp();
+    verifier.admit(KEY, 'r0');
+    expect(verifier.admit(KEY, 'r0')).toEqual({ kind: 'send', probe: true });
+  });
+
+  it('withdraws trust when a trusted answer is refused', () => {
+    const { verifier } = setUp();
+    verifier.admit(KEY, 'r0');
+    verifier.settle(KEY, 'r0', 'accepted');
+    verifier.settle(KEY, 'r7', 'refused');
+    expect(verifier.admit(KEY, 'r8')).toEqual({ kind: 'send', probe: true });
+  });
+});

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { CredentialSummary } from '../../core/credential';
+import type { UserMessage } from '../../core/message-key';
+import { messageArgs } from '../../core/user-error';
 import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
 import { formatEndpoint } from '../../core/proxy-endpoint';
 import { formatAgo } from '../shared/format';
@@ -10,7 +12,7 @@ import { CredentialForm } from './credential-form';
 
 export interface CredentialsSectionProps {
   readonly credentials: readonly CredentialSummary[];
-  readonly problems: readonly string[];
+  readonly problems: readonly UserMessage[];
   readonly lastResults: ReadonlyMap<string, LastResult>;
   readonly now: number;
   readonly onSave: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
@@ -32,7 +34,7 @@ export function CredentialsSection(props: CredentialsSectionProps) {
           {t('optionsProblems')}
           <ul>
             {props.problems.map((p, i) => (
-              <li key={i}>{p}</li>
+              <li key={i}>{t(...messageArgs(p))}</li>
             ))}
           </ul>
         </div>

@@ -1,4 +1,5 @@
 import type { CredentialSummary } from '../../core/credential';
+import type { UserMessage } from '../../core/message-key';
 import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
 import type { DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
@@ -13,7 +14,7 @@ import { SettingsSection } from './settings-section';
 
 export interface OptionsData {
   readonly credentials: readonly CredentialSummary[];
-  readonly problems: readonly string[];
+  readonly problems: readonly UserMessage[];
   /** Newest first. */
   readonly records: readonly LogRecord[];
   readonly lastResults: ReadonlyMap<string, LastResult>;
@@ -29,14 +30,14 @@ export interface OptionsData {
 }
 
 export interface OptionsActions {
-  onSaveCredential(input: CredentialInput): Promise<CredentialErrors | undefined>;
-  onDeleteCredential(credential: CredentialSummary): void;
-  onMoveCredential(credential: CredentialSummary, direction: 'up' | 'down'): void;
-  onExport(format: 'json' | 'csv', records: readonly LogRecord[]): void;
-  onClearLog(): void;
-  onCopyReport(): void;
-  onInspect(): void;
-  onSaveSettings(changes: Partial<Record<keyof Settings, unknown>>): Promise<SettingsErrors | undefined>;
+  readonly onSaveCredential: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
+  readonly onDeleteCredential: (credential: CredentialSummary) => void;
+  readonly onMoveCredential: (credential: CredentialSummary, direction: 'up' | 'down') => void;
+  readonly onExport: (format: 'json' | 'csv', records: readonly LogRecord[]) => void;
+  readonly onClearLog: () => void;
+  readonly onCopyReport: () => void;
+  readonly onInspect: () => void;
+  readonly onSaveSettings: (changes: Partial<Record<keyof Settings, unknown>>) => Promise<SettingsErrors | undefined>;
 }
 
 /** The options page: proxies and passwords, diagnostics, the browser's proxy settings, and settings. */

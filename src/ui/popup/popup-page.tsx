@@ -21,9 +21,9 @@ export interface PopupData {
 }
 
 export interface PopupActions {
-  onSignIn(prompt: PromptView, entry: { username: string; password: string; scope: Scope }): void;
-  onCancel(prompt: PromptView): void;
-  onOpenDiagnostics(): void;
+  readonly onSignIn: (prompt: PromptView, entry: { username: string; password: string; scope: Scope }) => void;
+  readonly onCancel: (prompt: PromptView) => void;
+  readonly onOpenDiagnostics: () => void;
 }
 
 function SavedProxies({ data }: { data: PopupData }) {

@@ -20,8 +20,8 @@ export interface PromptFormData {
 }
 
 export interface PromptFormActions {
-  onSubmit(entry: { username: string; password: string; scope: Scope }): void;
-  onCancel(): void;
+  readonly onSubmit: (entry: { username: string; password: string; scope: Scope }) => void;
+  readonly onCancel: () => void;
 }
 
 function describeWaiting(view: PromptView): string {

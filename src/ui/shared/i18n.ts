@@ -1,5 +1,6 @@
 import english from '../../../public/_locales/en/messages.json';
 import type { MessageKey } from '../../core/message-key';
+import { messageArgs, userMessageOf } from '../../core/user-error';
 
 export type { MessageKey };
 
@@ -28,4 +29,9 @@ function fallback(key: MessageKey, substitutions: string[]): string {
 export function t(key: MessageKey, ...substitutions: string[]): string {
   const fromBrowser = browserGetMessage()?.(key, substitutions);
   return fromBrowser || fallback(key, substitutions);
+}
+
+/** Any error in the user's words: a `UserError`'s own sentence, else "something went wrong" with its text. */
+export function describeError(error: unknown): string {
+  return t(...messageArgs(userMessageOf(error)));
 }

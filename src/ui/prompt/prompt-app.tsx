@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Scope } from '../../core/credential';
+import type { PromptView } from '../../core/prompt-board';
+import type { BackgroundSeam } from '../shared/background-seam';
+import { PROMPT_PING_MS } from '../shared/browser-differences';
+import { describeError, t } from '../shared/i18n';
+import { PromptForm, type PromptFormData } from './prompt-form';
+
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  return {
+    promptId: params.get('id') ?? '',
+    proxy: { host: params.get('host') ?? '', port: Number(params.get('port') ?? 0) },
+    realm: params.get('realm') ?? '',
+    scheme: params.get('scheme') ?? '',
+  };
+}
+
+/** The prompt window wired to the background: the prompt named in the page's address, its submit and cancel. */
+export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onChange'> }) {
+  const { send: sendMessage, onChange } = seam;
+  const address = readAddress();
+  const [view, setView] = useState<PromptView | null | 'loading'>('loading');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [defaultScope, setDefaultScope] = useState<Scope>();
+
+  useEffect(() => {
+    const refresh = () =>
+      sendMessage('prompt:get', { promptId: address.promptId }).then(setView, (e: unknown) => setError(describeError(e)));
+    void refresh();
+    sendMessage('settings:get', {}).then(
+      (state) => setDefaultScope(state.settings.defaultScope),
+      () => setDefaultScope('device'),
+    );
+    const stop = onChange((what) => what === 'prompts' && void refresh());
+    const ping = setInterval(() => void sendMessage('prompt:ping', { promptId: address.promptId }).catch(() => undefined), PROMPT_PING_MS);
+    return () => {
+      stop();
+      clearInterval(ping);
+    };
+  }, []);
+
+  const submit = async (entry: { username: string; password: string; scope: Scope }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await sendMessage('prompt:submit', {
+        promptId: address.promptId,
+        proxy: address.proxy,
+        realm: address.realm,
+        ...entry,
+      });
+      if (result.promptGone) {
+        setNotice(result.saved ? t('promptGone') : t('promptGoneOnce'));
+        setView(null);
+      } else {
+        window.close();
+      }
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancel = async () => {
+    await sendMessage('prompt:cancel', { promptId: address.promptId }).catch(() => undefined);
+    window.close();
+  };
+
+  const data: PromptFormData = {
+    ...address,
+    view,
+    defaultScope: defaultScope ?? 'device',
+    busy,
+    ...(error === undefined ? {} : { error }),
+    ...(notice === undefined ? {} : { notice }),
+  };
+  // The form reads its default scope once, so it waits for the settings.
+  if (defaultScope === undefined) return null;
+  return <PromptForm data={data} actions={{ onSubmit: (e) => void submit(e), onCancel: () => void cancel() }} />;
+}

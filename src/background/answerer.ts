@@ -109,7 +109,7 @@ export class Answerer {
     rejection: { username?: string } | undefined,
   ): Promise<AuthAnswer> {
     const { deps } = this;
-    const joined = deps.board.join(challenge, rejection);
+    const joined = deps.board.join(challenge, rejection ? { rejection } : {});
     record('prompted', rejection ? { afterRejection: true } : {});
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;

@@ -7,6 +7,23 @@ export type PromptResult =
   | { readonly kind: 'submit'; readonly username: string; readonly password: string; readonly credentialId: string }
   | { readonly kind: 'cancel'; readonly reason: 'user' | 'timeout' };
 
+/**
+ * - `downgrade`: the proxy asks for Basic, which sends the password readable,
+ *   where it used Digest before;
+ * - `doubt`: the proxy answered our password with a site's 401, which some
+ *   proxies do instead of refusing with 407;
+ * - `held`: a saved account was refused, and the next is tried only when the user says so.
+ */
+export type PromptNotice = 'downgrade' | 'doubt' | 'held';
+
+/** What a challenge brings to the prompt it joins, besides itself. */
+export interface JoinContext {
+  /** Set when the proxy refused a password for this prompt's proxy; the user name when known. */
+  readonly rejection?: { readonly username?: string };
+  readonly failedLogins?: number;
+  readonly notice?: PromptNotice;
+}
+
 export interface WaitingRequest {
   readonly requestId: string;
   readonly url: string;
@@ -25,6 +42,10 @@ export interface PromptView {
   readonly rejected: boolean;
   /** The user name of the refused credential, so the user sees which account failed. */
   readonly rejectedUsername?: string;
+  /** Failed logins Proxy Keyring already sent this proxy lately: the user may want to ask whether the account is locked. */
+  readonly failedLogins?: number;
+  /** Why the prompt asks although a password is saved (decide.ts). */
+  readonly notice?: PromptNotice;
   readonly openedAt: number;
 }
 
@@ -81,7 +102,8 @@ export class PromptBoard {
 
   private readonly now: () => number;
 
-  join(challenge: Challenge, rejection?: { readonly username?: string }): JoinResult {
+  join(challenge: Challenge, context: JoinContext = {}): JoinResult {
+    const { rejection } = context;
     const key = promptKey(challenge.challenger, challenge.realm);
     let open = this.#prompts.get(key);
     const opened = open === undefined;
@@ -112,6 +134,8 @@ export class PromptBoard {
         ...(rejection.username === undefined ? {} : { rejectedUsername: rejection.username }),
       };
     }
+    if (context.failedLogins !== undefined && context.failedLogins > 0) open.view = { ...open.view, failedLogins: context.failedLogins };
+    if (context.notice !== undefined) open.view = { ...open.view, notice: context.notice };
     const request: WaitingRequest = { requestId: challenge.requestId, url: challenge.url, tabId: challenge.tabId };
     const target = open;
     const result = new Promise<PromptResult>((resolve) => {

@@ -17,7 +17,17 @@ import type { Timers } from './prompt-board';
  * So a wrong password, saved or typed, costs one failed login however many
  * requests are challenged at once. Pure: timers and the clock are injected.
  */
-export type Verdict = 'accepted' | 'refused' | 'none';
+export type Verdict =
+  | 'accepted'
+  | 'refused'
+  /** The request ended, or hangs, without a word from the proxy. */
+  | 'none'
+  /**
+   * A site's 401 on the request we answered: some proxies refuse that way
+   * (docs/browser-behaviour.md#tinyproxy-401). Not a refusal we can be sure
+   * of, so nothing is marked refused, but nothing more is sent either.
+   */
+  | 'doubt';
 
 /** What a waiting request is told when its wait ends. */
 export type WaitEnd =
@@ -25,6 +35,8 @@ export type WaitEnd =
   | { readonly kind: 'send' }
   /** The proxy refused it: do not send it; ask the user. */
   | { readonly kind: 'refused' }
+  /** The proxy may have refused it (a 401 instead of a 407): ask the user rather than send it again. */
+  | { readonly kind: 'doubt' }
   /** The request ended by itself while it waited: nothing to answer. */
   | { readonly kind: 'gone' };
 
@@ -102,9 +114,9 @@ export class Verifier {
       if (gate) this.#close(key, gate, { kind: 'send' });
       return;
     }
-    if (verdict === 'refused') {
+    if (verdict === 'refused' || verdict === 'doubt') {
       this.#trustedUntil.delete(key);
-      if (gate) this.#close(key, gate, { kind: 'refused' });
+      if (gate) this.#close(key, gate, { kind: verdict });
       return;
     }
     if (gate?.probeRequestId === requestId) this.#handOver(key, gate);

@@ -77,8 +77,17 @@ describe('PromptBoard', () => {
     const { board } = makeBoard();
     const a = board.join(makeChallenge({ requestId: '1' }));
     expect(a.prompt.rejected).toBe(false);
-    board.join(makeChallenge({ requestId: '2' }), { username: 'alice' });
+    board.join(makeChallenge({ requestId: '2' }), { rejection: { username: 'alice' } });
     expect(board.get(a.prompt.id)).toMatchObject({ rejected: true, rejectedUsername: 'alice' });
+  });
+
+  it('tells the user how many failed logins were sent and why it asks although a password is saved', () => {
+    const { board } = makeBoard();
+    const a = board.join(makeChallenge({ requestId: '1' }));
+    expect(a.prompt).not.toHaveProperty('failedLogins');
+    board.join(makeChallenge({ requestId: '2' }), { rejection: {}, failedLogins: 2, notice: 'downgrade' });
+    expect(board.get(a.prompt.id)).toMatchObject({ rejected: true, failedLogins: 2, notice: 'downgrade' });
+    expect(board.get(a.prompt.id)).not.toHaveProperty('rejectedUsername');
   });
 
   it('reports changes so the badge and keep-alive follow', () => {

@@ -173,4 +173,14 @@ describe('Verifier: one request carries an unverified password', () => {
     verifier.settle(KEY, 'r7', 'refused');
     expect(verifier.admit(KEY, 'r8')).toEqual({ kind: 'send', probe: true });
   });
+
+  it("sends nothing more after a site's 401 on the probe, and tells the waiting requests to ask", async () => {
+    const { verifier } = setUp();
+    const { ends } = admitMany(verifier, 4);
+    verifier.settle(KEY, 'r0', 'doubt');
+    await flush();
+    expect([...ends.values()].map((e) => e.kind)).toEqual(['doubt', 'doubt', 'doubt']);
+    expect(verifier.isTrusted(KEY)).toBe(false);
+    expect(verifier.admit(KEY, 'next')).toEqual({ kind: 'send', probe: true });
+  });
 });

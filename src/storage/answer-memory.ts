@@ -1,0 +1,117 @@
+import { readStandings, type Standings } from '../core/refusal-guard';
+import type { SuppliedAnswer } from '../core/request-tracker';
+import type { KeyValueArea } from './key-value-area';
+
+/**
+ * What the answerer must not forget across a background restart, none of it
+ * secret:
+ * - per proxy, the refusals and a lock (`storage.local`: a restart must not
+ *   undo a lock);
+ * - the credentials a proxy accepted with Digest (`storage.local`: never sent
+ *   to its Basic challenge without asking);
+ * - the answers whose verdict is still out (`storage.session`): a background
+ *   that restarts while the proxy judges a probe must count the probe's next
+ *   challenge as the refusal it is, not send the password again.
+ *
+ * Memory is authoritative; writes follow it and a failed write is reported,
+ * never thrown into an answer.
+ */
+export const STANDINGS_KEY = 'pk.proxyStandings';
+export const DIGEST_KEY = 'pk.digestCredentials';
+export const PENDING_KEY = 'pk.pendingAnswers';
+
+export interface AnswerMemoryAreas {
+  readonly local: KeyValueArea;
+  readonly session: KeyValueArea;
+}
+
+export interface LoadedAnswerMemory {
+  readonly standings: Standings;
+  readonly digestCredentialIds: ReadonlySet<string>;
+  readonly pending: ReadonlyMap<string, SuppliedAnswer>;
+}
+
+function readPending(value: unknown): Map<string, SuppliedAnswer> {
+  const pending = new Map<string, SuppliedAnswer>();
+  if (typeof value !== 'object' || value === null) return pending;
+  for (const [requestId, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const r = raw as Record<string, unknown>;
+    const proxy = r['proxy'] as Record<string, unknown> | undefined;
+    const strings = ['credentialId', 'username', 'realm', 'scheme', 'gate'].every((k) => typeof r[k] === 'string');
+    if (!strings || typeof proxy !== 'object' || proxy === null) continue;
+    if (typeof proxy['host'] !== 'string' || typeof proxy['port'] !== 'number') continue;
+    pending.set(requestId, {
+      credentialId: r['credentialId'] as string,
+      username: r['username'] as string,
+      realm: r['realm'] as string,
+      scheme: r['scheme'] as string,
+      gate: r['gate'] as string,
+      proxy: { host: proxy['host'], port: proxy['port'] },
+    });
+  }
+  return pending;
+}
+
+function readIds(value: unknown): Set<string> {
+  return new Set(Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : []);
+}
+
+/** At most this many answers wait for a verdict; the oldest go first (the browser has long finished those). */
+const PENDING_LIMIT = 200;
+
+export class AnswerMemory {
+  #pending = new Map<string, SuppliedAnswer>();
+
+  constructor(
+    private readonly areas: AnswerMemoryAreas,
+    private readonly onWriteError: (error: unknown) => void = () => {},
+  ) {}
+
+  async load(): Promise<LoadedAnswerMemory> {
+    const read = (area: KeyValueArea, key: string): Promise<unknown> =>
+      area.get(key).then(
+        (items) => items[key],
+        // Unreadable reads as empty: a lost lock is better than a background that cannot answer.
+        () => undefined,
+      );
+    const [standings, digest, pending] = await Promise.all([
+      read(this.areas.local, STANDINGS_KEY),
+      read(this.areas.local, DIGEST_KEY),
+      read(this.areas.session, PENDING_KEY),
+    ]);
+    this.#pending = readPending(pending);
+    return {
+      standings: readStandings(standings),
+      digestCredentialIds: readIds(digest),
+      pending: new Map(this.#pending),
+    };
+  }
+
+  saveStandings(standings: Standings): void {
+    this.#write(this.areas.local, { [STANDINGS_KEY]: standings });
+  }
+
+  saveDigestCredentials(ids: ReadonlySet<string>): void {
+    this.#write(this.areas.local, { [DIGEST_KEY]: [...ids] });
+  }
+
+  /** An answer whose verdict is out: kept until the verdict, so a restart in between still knows. */
+  addPending(requestId: string, answer: SuppliedAnswer): void {
+    this.#pending.set(requestId, answer);
+    while (this.#pending.size > PENDING_LIMIT) this.#pending.delete(this.#pending.keys().next().value as string);
+    this.#writePending();
+  }
+
+  removePending(requestId: string): void {
+    if (this.#pending.delete(requestId)) this.#writePending();
+  }
+
+  #writePending(): void {
+    this.#write(this.areas.session, { [PENDING_KEY]: Object.fromEntries(this.#pending) });
+  }
+
+  #write(area: KeyValueArea, items: Record<string, unknown>): void {
+    void area.set(items).catch(this.onWriteError);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Runtime } from 'webextension-polyfill';
 import { parseEnvelope, type MessageType, type Reply, type RequestOf, type ResponseOf } from '../messaging/protocol';
+import { toWireError } from '../messaging/wire-error';
 
 export type Handlers = { [T in MessageType]: (payload: RequestOf<T>) => Promise<ResponseOf<T>> | ResponseOf<T> };
 
@@ -20,6 +21,6 @@ export async function dispatchMessage(handlers: Handlers, message: unknown): Pro
     const handler = handlers[type] as (p: typeof payload) => Promise<unknown> | unknown;
     return { ok: true, value: await handler(payload) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : 'Something went wrong.' };
+    return { ok: false, error: toWireError(error) };
   }
 }

@@ -5,6 +5,8 @@ import type { LogRecord } from '../core/log-record';
 import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
 import { isValidPort } from '../core/proxy-endpoint';
+import type { UserMessage } from '../core/message-key';
+import type { WireError } from './wire-error';
 
 /**
  * Every message between the extension's pages and its background, in one
@@ -53,8 +55,8 @@ export type RequestOf<T extends MessageType> = v.InferOutput<(typeof REQUEST_SCH
 
 export interface CredentialList {
   readonly credentials: CredentialSummary[];
-  /** Damaged entries that were skipped (no secrets in these messages). */
-  readonly problems: string[];
+  /** Damaged entries that were skipped, as sentences to show (no secrets in them). */
+  readonly problems: UserMessage[];
 }
 
 export interface SubmitResult {
@@ -91,22 +93,29 @@ export interface Envelope<T extends MessageType = MessageType> {
   readonly payload: RequestOf<T>;
 }
 
-/** Errors cross the boundary as text and are thrown again on the other side. */
-export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+/** Errors cross the boundary typed (`WireError`) and are thrown again on the other side. */
+export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
 export function isMessageType(value: unknown): value is MessageType {
   return typeof value === 'string' && Object.hasOwn(REQUEST_SCHEMAS, value);
 }
 
-/** Narrows an incoming message, or says in words why it is not one. */
-export function parseEnvelope(message: unknown): { ok: true; envelope: Envelope } | { ok: false; error: string } {
-  if (typeof message !== 'object' || message === null) return { ok: false, error: 'Malformed message: not an object.' };
+function malformed(detail: string): { ok: false; error: WireError } {
+  return { ok: false, error: { code: 'messageMalformed', substitutions: [detail], message: `Malformed message: ${detail}.` } };
+}
+
+/**
+ * Narrows an incoming message, or says why it is not one. The reason names
+ * the type and the invalid fields, never their values (a password may be one).
+ */
+export function parseEnvelope(message: unknown): { ok: true; envelope: Envelope } | { ok: false; error: WireError } {
+  if (typeof message !== 'object' || message === null) return malformed('not an object');
   const { type, payload } = message as { type?: unknown; payload?: unknown };
-  if (!isMessageType(type)) return { ok: false, error: `Malformed message: unknown type ${JSON.stringify(type)}.` };
+  if (!isMessageType(type)) return malformed(`unknown type ${JSON.stringify(type) ?? 'undefined'}`);
   const parsed = v.safeParse(REQUEST_SCHEMAS[type], payload ?? {});
   if (!parsed.success) {
     const where = parsed.issues.map((i) => v.getDotPath(i) ?? 'payload').join(', ');
-    return { ok: false, error: `Malformed ${type} message: invalid ${where}.` };
+    return malformed(`${type}: invalid ${where}`);
   }
   return { ok: true, envelope: { type, payload: parsed.output } };
 }

@@ -1,7 +1,9 @@
 import { credentialFits, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
 import { validateCredentialInput, type CredentialErrors, type CredentialInput } from '../core/credential-input';
+import type { UserMessage } from '../core/message-key';
 import { formatEndpoint, normaliseHost } from '../core/proxy-endpoint';
-import type { Vault, VaultProblem } from './vault';
+import { UserError } from '../core/user-error';
+import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
 /**
  * The credentials in memory, loaded from the vault once. On a cold start the
@@ -49,6 +51,11 @@ export class CredentialStore {
 
   problems(): readonly VaultProblem[] {
     return this.#problems;
+  }
+
+  /** The problems as the pages show them: one sentence each, no entry ids. */
+  problemMessages(): UserMessage[] {
+    return this.#problems.map((p) => ({ key: PROBLEM_KEYS[p.code] }));
   }
 
   get(id: string): Credential | undefined {
@@ -120,7 +127,7 @@ export class CredentialStore {
   async move(id: string, direction: 'up' | 'down'): Promise<void> {
     await this.ready();
     const moving = this.get(id);
-    if (!moving) throw new Error('That saved credential no longer exists.');
+    if (!moving) throw new UserError('credentialGone', 'That saved credential no longer exists.');
     const siblings = sortByOrder(this.#credentials.filter((c) => c.proxy.host === moving.proxy.host && c.proxy.port === moving.proxy.port));
     const index = siblings.findIndex((c) => c.id === id);
     const other = siblings[direction === 'up' ? index - 1 : index + 1];

@@ -1,4 +1,5 @@
 import { openDB } from 'idb';
+import { UserError } from '../core/user-error';
 
 /**
  * The one place that holds the vault's data key: AES-GCM, created
@@ -22,7 +23,7 @@ export async function loadOrCreateDataKey(): Promise<CryptoKey> {
   try {
     return await openOrCreate();
   } catch (error) {
-    if (error instanceof DOMException) throw new Error(KEY_STORAGE_REFUSED, { cause: error });
+    if (error instanceof DOMException) throw new UserError('keyStorageRefused', KEY_STORAGE_REFUSED, { cause: error });
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 import * as v from 'valibot';
 import type { Credential, Scope } from '../core/credential';
+import type { MessageKey } from '../core/message-key';
 import { isValidPort, normaliseHost } from '../core/proxy-endpoint';
+import { UserError } from '../core/user-error';
 import type { KeyValueArea } from './key-value-area';
 
 /**
@@ -33,11 +35,32 @@ type Doc = v.InferOutput<typeof DocSchema>;
 
 export type StoredScope = Exclude<Scope, 'once'>;
 
+/** What was wrong with what the vault read; the words live in _locales (`PROBLEM_KEYS`). */
+export type VaultProblemCode = 'credentialDamaged' | 'credentialUndecryptable' | 'vaultUnreadable';
+
+export const PROBLEM_KEYS = {
+  credentialDamaged: 'problem_credentialDamaged',
+  credentialUndecryptable: 'problem_credentialUndecryptable',
+  vaultUnreadable: 'problem_vaultUnreadable',
+} as const satisfies Record<VaultProblemCode, MessageKey>;
+
+/** English for the console; never holds a password. */
+const PROBLEM_TEXT: Record<VaultProblemCode, string> = {
+  credentialDamaged: 'A saved credential is damaged and was skipped.',
+  credentialUndecryptable: 'A saved credential could not be decrypted (the key changed) and was skipped.',
+  vaultUnreadable: 'The saved credentials could not be read (unknown format); they were left untouched.',
+};
+
 export interface VaultProblem {
   readonly scope: StoredScope;
   readonly entryId?: string;
-  /** Safe to show and log: never holds a password. */
+  readonly code: VaultProblemCode;
+  /** English for the console and developers; pages show `PROBLEM_KEYS[code]`. */
   readonly message: string;
+}
+
+function problemOf(code: VaultProblemCode, scope: StoredScope, entryId?: string): VaultProblem {
+  return { scope, ...(entryId ? { entryId } : {}), code, message: PROBLEM_TEXT[code] };
 }
 
 export interface VaultLoad {
@@ -104,18 +127,14 @@ export class Vault {
         const parsed = v.safeParse(EntrySchema, raw);
         const entryId = entryIdOf(raw);
         if (!parsed.success) {
-          problems.push({ scope, ...(entryId ? { entryId } : {}), message: 'A saved credential is damaged and was skipped.' });
+          problems.push(problemOf('credentialDamaged', scope, entryId));
           continue;
         }
         try {
           const password = await decryptPassword(key, parsed.output);
           credentials.push(toCredential(parsed.output, scope, password));
         } catch {
-          problems.push({
-            scope,
-            entryId: parsed.output.id,
-            message: 'A saved credential could not be decrypted (the key changed) and was skipped.',
-          });
+          problems.push(problemOf('credentialUndecryptable', scope, parsed.output.id));
         }
       }
     }
@@ -172,7 +191,7 @@ export class Vault {
     if (parsed.success) return { doc: parsed.output };
     return {
       doc: { version: VAULT_VERSION, entries: [] },
-      problem: { scope, message: 'The saved credentials could not be read (unknown format); they were left untouched.' },
+      problem: problemOf('vaultUnreadable', scope),
     };
   }
 
@@ -180,7 +199,7 @@ export class Vault {
     const stored = (await this.areas[scope].get(VAULT_KEY))[VAULT_KEY];
     if (stored !== undefined && !v.is(DocSchema, stored)) {
       // Never overwrite what we cannot read: the user may still recover it.
-      throw new Error('The saved credentials are in a format this version cannot read; nothing was changed.');
+      throw new UserError('vaultFormatUnknown', 'The saved credentials are in a format this version cannot read; nothing was changed.');
     }
     const entries = stored === undefined ? [] : stored.entries;
     const next = change(entries);

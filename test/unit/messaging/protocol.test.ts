@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchMessage, isTrustedSender, type Handlers } from '../../../src/background/message-router';
+import { UserError } from '../../../src/core/user-error';
 import { parseEnvelope } from '../../../src/messaging/protocol';
 
 const handlers = {
@@ -35,33 +36,64 @@ describe('messages', () => {
   });
 
   it.each([
-    [null, /not an object/],
-    [{ type: 'nope' }, /unknown type/],
-    [{ type: 'prompt:submit', payload: { ...submit, proxy: { host: 'proxy', port: 70000 } } }, /invalid proxy\.port/],
-    [{ type: 'prompt:submit', payload: { ...submit, scope: 'sync' } }, /invalid scope/],
-    [{ type: 'prompt:submit', payload: { ...submit, username: '' } }, /invalid username/],
-    [{ type: 'log:list', payload: { limit: -1 } }, /invalid limit/],
-    [{ type: 'credentials:move', payload: { id: 'c', direction: 'sideways' } }, /invalid direction/],
+    [null, 'not an object'],
+    [{ type: 'nope' }, 'unknown type "nope"'],
+    [{ payload: {} }, 'unknown type undefined'],
+    [{ type: 'prompt:submit', payload: { ...submit, proxy: { host: 'proxy', port: 70000 } } }, 'prompt:submit: invalid proxy.port'],
+    [{ type: 'prompt:submit', payload: { ...submit, scope: 'sync' } }, 'prompt:submit: invalid scope'],
+    [{ type: 'prompt:submit', payload: { ...submit, username: '' } }, 'prompt:submit: invalid username'],
+    [{ type: 'log:list', payload: { limit: -1 } }, 'log:list: invalid limit'],
+    [{ type: 'credentials:move', payload: { id: 'c', direction: 'sideways' } }, 'credentials:move: invalid direction'],
     [
       { type: 'credentials:save', payload: { host: 'h', port: 1, realm: '', username: 'u', password: 'p', scope: 'once' } },
-      /invalid scope/,
+      'credentials:save: invalid scope',
     ],
-  ])('refuses a malformed message %j with a clear error', async (message, error) => {
+  ])('refuses a malformed message %j with a typed error naming what is wrong', async (message, detail) => {
     const reply = await dispatchMessage(handlers, message);
-    expect(reply.ok).toBe(false);
-    expect(reply.ok ? '' : reply.error).toMatch(error);
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'messageMalformed', substitutions: [detail], message: `Malformed message: ${detail}.` },
+    });
+    // The reply crosses to the page by structured clone: nothing in it may be lost on the way.
+    expect(structuredClone(reply)).toEqual(reply);
+  });
+
+  it('does not run the handler of a malformed message', async () => {
+    let ran = false;
+    const watched = { ...handlers, 'credentials:delete': () => ((ran = true), { deleted: true }) } satisfies Handlers;
+    await dispatchMessage(watched, { type: 'credentials:delete', payload: { id: 7 } });
+    expect(ran).toBe(false);
   });
 
   it('never echoes a password in a validation error', () => {
     const parsed = parseEnvelope({ type: 'prompt:submit', payload: { ...submit, password: 'hunter2', scope: 'bad' } });
     expect(JSON.stringify(parsed)).not.toContain('hunter2');
+    const tooLong = parseEnvelope({ type: 'prompt:submit', payload: { ...submit, password: 'hunter2'.repeat(1000) } });
+    expect(tooLong.ok).toBe(false);
+    expect(JSON.stringify(tooLong)).not.toContain('hunter2');
   });
 
-  it('serialises a handler error for the other side', async () => {
-    expect(await dispatchMessage(handlers, { type: 'prompt:cancel', payload: { promptId: 'x' } })).toEqual({
+  it('serialises a handler\'s user error with its code, and any other error as "unexpected" with its text', async () => {
+    const failing = {
+      ...handlers,
+      'credentials:move': () => {
+        throw new UserError('credentialGone', 'That saved credential no longer exists.');
+      },
+      'log:clear': () => Promise.reject(new Error('QuotaExceededError')),
+      'log:flush': () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a handler's dependency may throw anything
+        throw 'a string';
+      },
+    } satisfies Handlers;
+    expect(await dispatchMessage(failing, { type: 'credentials:move', payload: { id: 'c', direction: 'up' } })).toEqual({
       ok: false,
-      error: 'The prompt is gone.',
+      error: { code: 'credentialGone', substitutions: [], message: 'That saved credential no longer exists.' },
     });
+    expect(await dispatchMessage(failing, { type: 'log:clear', payload: {} })).toEqual({
+      ok: false,
+      error: { code: 'unexpected', substitutions: ['QuotaExceededError'], message: 'QuotaExceededError' },
+    });
+    expect(await dispatchMessage(failing, { type: 'log:flush', payload: {} })).toMatchObject({ ok: false, error: { code: 'unexpected' } });
   });
 
   it('trusts only the extension’s own pages', () => {

@@ -3,11 +3,11 @@ import { findUsableCredential } from '../../../src/core/credential';
 import type { CredentialInput } from '../../../src/core/credential-input';
 import { CredentialStore } from '../../../src/storage/credential-store';
 import { createMemoryArea } from '../../fakes/memory-area';
-import { Vault } from '../../../src/storage/vault';
+import { Vault, VAULT_KEY, type VaultProblem } from '../../../src/storage/vault';
 
 async function makeStore() {
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-  const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, async () => key);
+  const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, () => Promise.resolve(key));
   let n = 0;
   return { store: new CredentialStore(vault), vault, newId: () => `id${++n}` };
 }
@@ -71,5 +71,50 @@ describe('CredentialStore from the options form', () => {
     const { store, newId } = await makeStore();
     await store.saveFromForm(form({ password: 'TopSecret' }), 1, newId);
     expect(JSON.stringify(store.summaries())).not.toContain('TopSecret');
+  });
+});
+
+describe('CredentialStore when something is wrong', () => {
+  it('refuses to move a credential deleted meanwhile, with a code the page can put into words', async () => {
+    const { store, newId } = await makeStore();
+    await store.saveFromForm(form(), 1, newId);
+    expect(await store.remove('id1')).toBe(true);
+    expect(await store.remove('id1')).toBe(false);
+    await expect(store.move('id1', 'up')).rejects.toMatchObject({ name: 'UserError', code: 'credentialGone' });
+  });
+
+  it('reports what the vault skipped, to the background once and to the pages as sentences', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const device = createMemoryArea({ [VAULT_KEY]: { version: 1, entries: [{ id: 'broken' }] } });
+    const session = createMemoryArea({ [VAULT_KEY]: { version: 99 } });
+    const seen: VaultProblem[] = [];
+    const store = new CredentialStore(new Vault({ device, session }, () => Promise.resolve(key)), (p) => seen.push(p));
+    await Promise.all([store.ready(), store.ready()]);
+    expect(seen.map((p) => [p.scope, p.code])).toEqual([
+      ['device', 'credentialDamaged'],
+      ['session', 'vaultUnreadable'],
+    ]);
+    expect(store.problemMessages()).toEqual([{ key: 'problem_credentialDamaged' }, { key: 'problem_vaultUnreadable' }]);
+  });
+
+  it('tries the load again after a failed one instead of keeping the failure', async () => {
+    let failures = 1;
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const device = createMemoryArea();
+    await new Vault({ device, session: createMemoryArea() }, () => Promise.resolve(key)).save({
+      id: 'c1',
+      proxy,
+      username: 'alice',
+      password: 'pw',
+      scope: 'device',
+      rejected: false,
+      order: 0,
+      updatedAt: 1,
+    });
+    const flaky = () => (failures-- > 0 ? Promise.reject(new Error('IndexedDB busy')) : Promise.resolve(key));
+    const store = new CredentialStore(new Vault({ device, session: createMemoryArea() }, flaky));
+    await expect(store.ready()).rejects.toThrow('IndexedDB busy');
+    await store.ready();
+    expect(store.list().map((c) => c.username)).toEqual(['alice']);
   });
 });

@@ -23,7 +23,10 @@ describe('when IndexedDB takes no writes', () => {
     const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
       throw new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError');
     });
-    await expect(loadOrCreateDataKey()).rejects.toThrow(KEY_STORAGE_REFUSED);
+    const refused = loadOrCreateDataKey();
+    await expect(refused).rejects.toThrow(KEY_STORAGE_REFUSED);
+    // The page shows the words of the code; the DOMException stays as the cause for the console.
+    await expect(refused).rejects.toMatchObject({ code: 'keyStorageRefused', cause: { name: 'InvalidStateError' } });
     open.mockRestore();
     await expect(loadOrCreateDataKey()).resolves.toBeInstanceOf(CryptoKey);
   });

@@ -31,7 +31,7 @@ describe('Vault', () => {
     key = await newKey();
   });
 
-  const vaultWith = (k: CryptoKey) => new Vault({ device, session }, async () => k);
+  const vaultWith = (k: CryptoKey) => new Vault({ device, session }, () => Promise.resolve(k));
 
   it('round-trips a credential and never stores the password in clear', async () => {
     await vaultWith(key).save(cred());
@@ -67,7 +67,7 @@ describe('Vault', () => {
     await vaultWith(key).save(cred());
     const { credentials, problems } = await vaultWith(await newKey()).load();
     expect(credentials).toEqual([]);
-    expect(problems).toEqual([expect.objectContaining({ entryId: 'c1', scope: 'device' })]);
+    expect(problems).toEqual([expect.objectContaining({ entryId: 'c1', scope: 'device', code: 'credentialUndecryptable' })]);
     expect(problems[0]?.message).not.toContain('correct horse');
     // The unreadable entry is still there for the right key.
     expect((await vaultWith(key).load()).credentials).toHaveLength(1);
@@ -81,8 +81,10 @@ describe('Vault', () => {
     await vault.save(cred({ id: 'second', username: 'bob' }));
     const { credentials, problems } = await vault.load();
     expect(credentials.map((c) => c.id).sort()).toEqual(['good', 'second']);
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatchObject({ entryId: 'broken' });
+    expect(problems.map((p) => [p.code, p.entryId])).toEqual([
+      ['credentialDamaged', 'broken'],
+      ['credentialDamaged', undefined],
+    ]);
     // Writing did not drop what could not be read.
     expect((device.data[VAULT_KEY] as { entries: unknown[] }).entries).toContainEqual('garbage');
   });
@@ -96,7 +98,7 @@ describe('Vault', () => {
     doc.entries[1]!['iv'] = doc.entries[0]!['iv'];
     const { credentials, problems } = await vault.load();
     expect(credentials.map((c) => c.id)).toEqual(['a']);
-    expect(problems[0]).toMatchObject({ entryId: 'b' });
+    expect(problems).toEqual([expect.objectContaining({ entryId: 'b', code: 'credentialUndecryptable' })]);
   });
 
   it('reports an unreadable document and refuses to overwrite it', async () => {
@@ -104,8 +106,8 @@ describe('Vault', () => {
     const vault = vaultWith(key);
     const { credentials, problems } = await vault.load();
     expect(credentials).toEqual([]);
-    expect(problems).toHaveLength(1);
-    await expect(vault.save(cred())).rejects.toThrow(/cannot read/);
+    expect(problems).toEqual([expect.objectContaining({ scope: 'device', code: 'vaultUnreadable' })]);
+    await expect(vault.save(cred())).rejects.toMatchObject({ name: 'UserError', code: 'vaultFormatUnknown' });
     expect(device.data[VAULT_KEY]).toEqual({ version: 99, whatever: true });
   });
 

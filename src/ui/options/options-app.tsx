@@ -173,6 +173,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
             proxyMode: describeProxyMode(config),
           },
           (cause) => t(CAUSE_KEYS[cause]),
+          t,
         );
         const copied = await navigator.clipboard.writeText(text).then(
           () => true,

@@ -29,9 +29,9 @@ function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsA
     };
   const records = data.records ?? [];
   const actions: OptionsActions = {
-    onSaveCredential: async (input) => {
+    onSaveCredential: (input) => {
       record('save')(input);
-      return undefined;
+      return Promise.resolve(undefined);
     },
     onDeleteCredential: record('delete'),
     onMoveCredential: record('move'),
@@ -39,9 +39,9 @@ function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsA
     onClearLog: record('clear'),
     onCopyReport: record('report'),
     onInspect: record('inspect'),
-    onSaveSettings: async (changes) => {
+    onSaveSettings: (changes) => {
       record('settings')(changes);
-      return undefined;
+      return Promise.resolve(undefined);
     },
     ...overrides,
   };
@@ -80,13 +80,13 @@ describe('OptionsPage: proxies and passwords', () => {
   it('opens the edit form with an empty password field', () => {
     renderPage({ credentials: [credential] });
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
-    expect((screen.getByLabelText('Proxy host') as HTMLInputElement).value).toBe('proxy.example');
-    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Proxy host').value).toBe('proxy.example');
+    expect(screen.getByLabelText<HTMLInputElement>('Password').value).toBe('');
     expect(screen.getByText('Leave empty to keep the saved password.')).toBeTruthy();
   });
 
   it('shows field errors from the background and keeps the form open', async () => {
-    renderPage({}, { onSaveCredential: async () => ({ host: 'hostEmpty', port: 'portRange' }) });
+    renderPage({}, { onSaveCredential: () => Promise.resolve({ host: 'hostEmpty', port: 'portRange' }) });
     fireEvent.click(screen.getByTestId('add-credential'));
     fireEvent.submit(screen.getByTestId('credential-form'));
     await waitFor(() => expect(screen.getByTestId('error-host').textContent).toBe('Enter the proxy host name or address.'));
@@ -96,7 +96,7 @@ describe('OptionsPage: proxies and passwords', () => {
 
   it('sends what was typed, with the port as a number', async () => {
     let sent: CredentialInput | undefined;
-    renderPage({}, { onSaveCredential: async (input) => ((sent = input), undefined) });
+    renderPage({}, { onSaveCredential: (input) => ((sent = input), Promise.resolve(undefined)) });
     fireEvent.click(screen.getByTestId('add-credential'));
     fireEvent.input(screen.getByLabelText('Proxy host'), { target: { value: 'gw.example' } });
     fireEvent.input(screen.getByLabelText('Port'), { target: { value: '8080' } });
@@ -110,7 +110,7 @@ describe('OptionsPage: proxies and passwords', () => {
   it('offers reordering only within a proxy', () => {
     const second = { ...credential, id: 'c2', username: 'bob', rejected: false, order: 1 };
     const calls = renderPage({ credentials: [credential, second] });
-    const [upFirst, upSecond] = screen.getAllByRole('button', { name: 'Move up' }) as HTMLButtonElement[];
+    const [upFirst, upSecond] = screen.getAllByRole<HTMLButtonElement>('button', { name: 'Move up' });
     expect(upFirst!.disabled).toBe(true);
     fireEvent.click(upSecond!);
     expect(calls['move']).toEqual([[second, 'up']]);
@@ -171,7 +171,7 @@ describe('OptionsPage: diagnostics', () => {
         makeRecord({ id: 6, time: T + 6, proxy: '', outcome: 'proxy-error', final: { error: 'net::ERR_PROXY_CONNECTION_FAILED' } }),
       ],
     });
-    const select = document.querySelector('select[name=proxy]') as HTMLSelectElement;
+    const select = document.querySelector<HTMLSelectElement>('select[name=proxy]')!;
     const unknown = [...select.options].find((o) => o.textContent === '(not reported by the browser)')!;
     fireEvent.change(select, { target: { value: unknown.value } });
     expect(screen.getAllByTestId('log-row').map((r) => r.getAttribute('data-proxy'))).toEqual(['']);
@@ -223,12 +223,17 @@ describe('OptionsPage: inspector and settings', () => {
     expect(screen.getByTestId('inspector-result').textContent).toContain('Another extension');
   });
 
-  it('refuses an invalid setting with a message at the field', async () => {
-    const calls = renderPage({}, { onSaveSettings: async () => ({ attemptCap: 'range' }) });
-    fireEvent.input(screen.getByLabelText(/Stop a request after/), { target: { value: '0' } });
+  it('refuses an invalid setting with a message at the field, and keeps what the user typed to correct it', async () => {
+    const sent: unknown[] = [];
+    renderPage({}, { onSaveSettings: (changes) => (sent.push(changes), Promise.resolve({ attemptCap: 'range' as const })) });
+    const field = screen.getByLabelText<HTMLInputElement>(/Stop a request after/);
+    fireEvent.input(field, { target: { value: '0' } });
     fireEvent.submit(screen.getByTestId('settings-form'));
     await waitFor(() => expect(screen.getByTestId('settings-error-attemptCap').textContent).toBe('A whole number from 1 to 10.'));
-    expect(calls['settings']).toBeUndefined();
+    expect(sent).toEqual([{ attemptCap: 0 }]);
+    expect(field.value).toBe('0');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByRole('status')).toBeNull();
   });
 
   it('sends changed settings with numbers as numbers', async () => {

@@ -45,8 +45,8 @@ describe('PromptForm', () => {
 
   it('has the autocomplete hints password managers need, and an empty password field', () => {
     renderForm();
-    const user = screen.getByLabelText('User name') as HTMLInputElement;
-    const pass = screen.getByLabelText('Password') as HTMLInputElement;
+    const user = screen.getByLabelText<HTMLInputElement>('User name');
+    const pass = screen.getByLabelText<HTMLInputElement>('Password');
     expect(user.getAttribute('autocomplete')).toBe('username');
     expect(pass.getAttribute('autocomplete')).toBe('current-password');
     expect(pass.type).toBe('password');
@@ -103,7 +103,7 @@ describe('PromptForm after a refusal', () => {
 
   it('fills in the refused user name but never a password', () => {
     renderForm({ view: { ...view, rejected: true, rejectedUsername: 'alice' } });
-    expect((screen.getByLabelText('User name') as HTMLInputElement).value).toBe('alice');
-    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('User name').value).toBe('alice');
+    expect(screen.getByLabelText<HTMLInputElement>('Password').value).toBe('');
   });
 });

@@ -1,0 +1,111 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PromptView } from '../../../src/core/prompt-board';
+import { UserError } from '../../../src/core/user-error';
+import { PopupApp } from '../../../src/ui/popup/popup-app';
+import { makeRecord } from '../record-factory';
+import { FakeBackground } from './fake-background';
+
+// The pages reach the browser only through the seam; the real messaging module is loaded, never the polyfill.
+vi.mock('webextension-polyfill', () => ({ default: {} }));
+
+const prompt: PromptView = {
+  id: 'p1',
+  proxy: { host: 'proxy.example', port: 3128 },
+  realm: 'Office',
+  scheme: 'basic',
+  waitingCount: 2,
+  sites: ['a.test'],
+  rejected: false,
+  openedAt: 0,
+};
+
+let background: FakeBackground;
+let diagnosticsOpened: number;
+
+beforeEach(() => {
+  background = new FakeBackground();
+  diagnosticsOpened = 0;
+});
+afterEach(cleanup);
+
+function renderPopup() {
+  render(<PopupApp seam={{ ...background.seam(), openDiagnostics: () => diagnosticsOpened++ }} />);
+}
+
+function signIn(username: string, password: string) {
+  const box = within(screen.getByTestId('waiting-prompts'));
+  fireEvent.input(box.getByLabelText('User name'), { target: { value: username } });
+  fireEvent.input(box.getByLabelText('Password'), { target: { value: password } });
+  fireEvent.submit(box.getByRole('button', { name: 'Sign in' }).closest('form')!);
+}
+
+describe('PopupApp', () => {
+  it('shows the waiting prompt, the last day in numbers and each saved proxy’s last result', async () => {
+    const now = Date.now();
+    background.prompts = [prompt];
+    background.credentials = [
+      {
+        id: 'a',
+        proxy: { host: 'proxy.example', port: 3128 },
+        username: 'alice',
+        scope: 'device',
+        rejected: false,
+        order: 0,
+        updatedAt: 0,
+      },
+    ];
+    background.records = [makeRecord({ id: 2, time: now - 1000, outcome: 'prompted' }), makeRecord({ id: 1, time: now - 2000 })];
+    background.stored = { defaultScope: 'session' };
+    renderPopup();
+    await screen.findByTestId('waiting-prompts');
+    expect(screen.getByTestId('counts').textContent).toMatch(/Challenges\s*2/);
+    expect(screen.getByTestId('saved-proxies').textContent).toContain('Asked you · ');
+    expect(screen.getByLabelText<HTMLInputElement>('Until the browser closes').checked).toBe(true);
+  });
+
+  it('sends the sign-in to the background and shows that nothing waits any more', async () => {
+    background.prompts = [prompt];
+    renderPopup();
+    await screen.findByTestId('waiting-prompts');
+    signIn('bob', 'pw');
+    await screen.findByTestId('nothing-waiting');
+    expect(background.submitted).toEqual([{ promptId: 'p1', username: 'bob', password: 'pw', scope: 'device' }]);
+  });
+
+  it('keeps the prompt with the background’s reason when the sign-in fails', async () => {
+    background.prompts = [prompt];
+    background.failing.set('prompt:submit', new UserError('keyStorageRefused', 'refused'));
+    renderPopup();
+    await screen.findByTestId('waiting-prompts');
+    signIn('bob', 'pw');
+    await waitFor(() => expect(screen.getByTestId('error').textContent).toContain('Could not sign in:'));
+    expect(screen.getByTestId('waiting-prompts')).toBeTruthy();
+  });
+
+  it('cancels a prompt in the background', async () => {
+    background.prompts = [prompt];
+    renderPopup();
+    await screen.findByTestId('waiting-prompts');
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await screen.findByTestId('nothing-waiting');
+    expect(background.cancelled).toEqual(['p1']);
+  });
+
+  it('shows a prompt that opens while the popup is open', async () => {
+    renderPopup();
+    await screen.findByTestId('nothing-waiting');
+    background.prompts = [prompt];
+    background.announce('prompts');
+    await screen.findByTestId('waiting-prompts');
+  });
+
+  it('says in words when it cannot load, and opens diagnostics', async () => {
+    background.silent.add('log:flush');
+    renderPopup();
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Proxy Keyring did not answer'));
+    fireEvent.click(screen.getByRole('button', { name: 'Open diagnostics and settings' }));
+    expect(diagnosticsOpened).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@ import { recordsToCsv, recordsToJson } from '../../../src/core/log-export';
 import { filterRecords } from '../../../src/core/log-filter';
 import { countRecent, summariseByProxy } from '../../../src/core/log-summary';
 import { bucketTimeline } from '../../../src/core/timeline';
+import { t } from '../../../src/ui/shared/i18n';
 import { makeRecord } from '../record-factory';
 
 const context: DiagnosisContext = { savedProxies: [], strictProxies: new Set() };
@@ -106,27 +107,44 @@ describe('exports', () => {
 });
 
 describe('buildAdminReport', () => {
+  const env = { now: T + 100, browser: 'Chromium 156', extensionVersion: '0.1.0', proxyMode: 'fixed: 127.0.0.1:3128' };
+
   it('gives per-proxy counts and recent failures with causes, URLs cut to their origin', () => {
     const records = [
       ...run,
       makeRecord({ time: T + 7, requestId: 'e', outcome: 'rejected', url: 'https://secret.test/path/with/token?x=1' }),
+      makeRecord({ time: T + 8, requestId: 'f', proxy: '', outcome: 'proxy-error', url: 'not a url', scheme: '', realm: '' }),
     ];
-    const report = buildAdminReport(
-      records,
-      context,
-      { now: T + 100, browser: 'Chromium 156', extensionVersion: '0.1.0', proxyMode: 'fixed: 127.0.0.1:3128' },
-      (c) => `<${c}>`,
-    );
-    expect(report).toContain('Browser: Chromium 156');
-    expect(report).toContain('Extension: Proxy Keyring 0.1.0');
-    expect(report).toContain('Browser proxy setting: fixed: 127.0.0.1:3128');
-    expect(report).toContain('Proxy proxy.example:3128');
-    expect(report).toContain('Scheme: basic; realm: "Office"');
-    expect(report).toContain('rejected credentials: 2');
-    expect(report).toContain('https://secret.test — rejected, no result: <credentials-rejected>');
+    const report = buildAdminReport(records, context, env, (c) => `<${c}>`, t);
+    expect(report.split('\n').slice(0, 6)).toEqual([
+      'Proxy Keyring — proxy authentication report',
+      `Generated: ${new Date(T + 100).toISOString()}`,
+      'Browser: Chromium 156',
+      'Extension: Proxy Keyring 0.1.0',
+      'Browser proxy setting: fixed: 127.0.0.1:3128',
+      'Records: 9',
+    ]);
+    expect(report).toContain('Proxy proxy.example:3128\n  Scheme: basic; realm: "Office"\n');
+    expect(report).toContain('  Challenges: 3; answered silently: 1; prompts: 2; rejected credentials: 2\n');
+    expect(report).toContain(`  - ${new Date(T + 7).toISOString()} GET https://secret.test — rejected, no result: <credentials-rejected>`);
     expect(report).not.toContain('/path/with/token');
     expect(report).toContain('Proxy 127.0.0.1:9');
     expect(report).toContain('<proxy-unreachable>');
+    expect(report).toContain('Proxy (not reported by the browser)\n  Scheme: unknown; realm: none\n');
+    expect(report).toContain('GET (no URL) — proxy-error, no result: <proxy-unreachable>');
+  });
+
+  it('names every line by key, so a page in another language gets no English', () => {
+    const keysOnly = (key: string, ...subs: string[]) => `[${key}${subs.length ? `:${subs.join('|')}` : ''}]`;
+    const report = buildAdminReport(run, context, env, (c) => `<${c}>`, keysOnly);
+    const words = report
+      .replace(/\[[a-zA-Z_]+(:[^\]]*)?\]|<[a-z-]+>|[\d.:TZ-]{20,}|https?:\/\/\S+|net::[A-Z_]+|proxy\.example|GET|HTTP|\d+%?/g, '')
+      .match(/[A-Za-z]{3,}/g);
+    expect(words ?? []).toEqual([]);
+  });
+
+  it('says so when nothing was recorded', () => {
+    expect(buildAdminReport([], context, env, (c) => c, t)).toMatch(/Records: 0\n\nNo proxy challenge has been recorded\.\n$/);
   });
 });
 

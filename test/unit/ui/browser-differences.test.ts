@@ -1,0 +1,29 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const runtime: { getBrowserInfo?: () => Promise<{ name: string; version: string }> } = {};
+vi.mock('webextension-polyfill', () => ({ default: { runtime } }));
+
+const { describeBrowser } = await import('../../../src/ui/shared/browser-differences');
+
+afterEach(() => {
+  delete runtime.getBrowserInfo;
+  vi.restoreAllMocks();
+});
+
+describe('describeBrowser', () => {
+  it('asks Firefox for its name and version', async () => {
+    runtime.getBrowserInfo = () => Promise.resolve({ name: 'Firefox', version: '140.0esr' });
+    expect(await describeBrowser()).toBe('Firefox 140.0esr');
+  });
+
+  it('reads Chrome’s from the user agent, which is all Chrome offers', async () => {
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/141.0.7390.54 Safari/537.36');
+    expect(await describeBrowser()).toBe('Chrome 141.0.7390.54');
+  });
+
+  it('falls back to the whole user agent for a browser it does not know', async () => {
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue('SomeBrowser/1.0');
+    expect(await describeBrowser()).toBe('SomeBrowser/1.0');
+  });
+});

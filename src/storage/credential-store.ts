@@ -49,10 +49,6 @@ export class CredentialStore {
       .map(summarise);
   }
 
-  problems(): readonly VaultProblem[] {
-    return this.#problems;
-  }
-
   /** The problems as the pages show them: one sentence each, no entry ids. */
   problemMessages(): UserMessage[] {
     return this.#problems.map((p) => ({ key: PROBLEM_KEYS[p.code] }));

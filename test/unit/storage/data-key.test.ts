@@ -31,3 +31,14 @@ describe('when IndexedDB takes no writes', () => {
     await expect(loadOrCreateDataKey()).resolves.toBeInstanceOf(CryptoKey);
   });
 });
+
+describe('when IndexedDB fails for another reason', () => {
+  it('passes the error on as it is: only a refused store has words for the user', async () => {
+    const bug = new TypeError('indexedDB.open is not a function');
+    const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw bug;
+    });
+    await expect(loadOrCreateDataKey()).rejects.toBe(bug);
+    open.mockRestore();
+  });
+});

@@ -1,4 +1,4 @@
-import browser from 'webextension-polyfill';
+import type { KeyValueArea } from '../storage/key-value-area';
 
 /**
  * Notes each start of the background in `storage.session` (cleared when the
@@ -8,8 +8,8 @@ import browser from 'webextension-polyfill';
 export const STARTS_KEY = 'backgroundStarts';
 const KEEP = 20;
 
-export async function recordBackgroundStart(now: number): Promise<void> {
-  const stored = (await browser.storage.session.get(STARTS_KEY))[STARTS_KEY];
+export async function recordBackgroundStart(session: KeyValueArea, now: number): Promise<void> {
+  const stored = (await session.get(STARTS_KEY))[STARTS_KEY];
   const starts = Array.isArray(stored) ? stored.filter((t): t is number => typeof t === 'number') : [];
-  await browser.storage.session.set({ [STARTS_KEY]: [...starts, now].slice(-KEEP) });
+  await session.set({ [STARTS_KEY]: [...starts, now].slice(-KEEP) });
 }

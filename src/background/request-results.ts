@@ -1,8 +1,6 @@
-import browser from 'webextension-polyfill';
 import type { FinalResult } from '../core/log-record';
 import { classifyProxyError } from '../core/proxy-error';
-import { formatEndpoint } from '../core/proxy-endpoint';
-import { readProxyConfig } from '../core/proxy-config';
+import type { CompletedDetails, ErrorDetails } from './background-api';
 
 export interface FailedRequest {
   readonly requestId: string;
@@ -15,49 +13,46 @@ export interface FailedRequest {
   readonly proxy: string;
 }
 
-/** Firefox reports the proxy of a failed request; Chrome does not, so ask its settings (with the optional `proxy` permission). */
-async function proxyOf(details: { proxyInfo?: { host?: string; port?: number } | null }): Promise<string> {
-  const info = details.proxyInfo;
-  if (info?.host && info.port) return formatEndpoint({ host: info.host, port: info.port });
-  try {
-    if (!(await browser.permissions.contains({ permissions: ['proxy'] }))) return '';
-    const server = readProxyConfig(await browser.proxy.settings.get({})).servers[0];
-    return server ? formatEndpoint(server) : '';
-  } catch {
-    return '';
-  }
-}
-
-/**
- * Reports how challenged requests finally ended (status code or network
- * error), and every request that failed at the proxy itself — an unreachable
- * proxy never challenges, yet it is the most common "why" a user asks.
- */
-export function listenForRequestResults(handlers: {
+export interface RequestResultHandlers {
   isTracked(requestId: string): boolean;
   onResult(requestId: string, result: FinalResult): void;
   onProxyFailure(failure: FailedRequest): void;
-}): void {
-  const filter = { urls: ['<all_urls>'] };
-  browser.webRequest.onCompleted.addListener((details) => {
-    if (handlers.isTracked(details.requestId)) handlers.onResult(details.requestId, { statusCode: details.statusCode });
-  }, filter);
-  browser.webRequest.onErrorOccurred.addListener((details) => {
-    if (handlers.isTracked(details.requestId)) {
-      handlers.onResult(details.requestId, { error: details.error });
-      return;
-    }
-    if (!classifyProxyError(details.error)) return;
-    void proxyOf(details as { proxyInfo?: { host?: string; port?: number } }).then((proxy) =>
-      handlers.onProxyFailure({
-        requestId: details.requestId,
-        url: details.url,
-        method: details.method,
-        type: details.type,
-        tabId: details.tabId,
-        error: details.error,
-        proxy,
-      }),
-    );
-  }, filter);
+  /** Which proxy a failed request went to (browsers differ: see browser-differences.ts). */
+  proxyOf(details: ErrorDetails): Promise<string>;
+}
+
+/**
+ * The listeners for how challenged requests finally ended (status code or
+ * network error), and for every request that failed at the proxy itself — an
+ * unreachable proxy never challenges, yet it is the most common "why" a user
+ * asks. The background registers them on `webRequest.onCompleted` and
+ * `webRequest.onErrorOccurred`.
+ */
+export function createRequestResultListeners(handlers: RequestResultHandlers): {
+  onCompleted(details: CompletedDetails): void;
+  onErrorOccurred(details: ErrorDetails): void;
+} {
+  return {
+    onCompleted(details) {
+      if (handlers.isTracked(details.requestId)) handlers.onResult(details.requestId, { statusCode: details.statusCode });
+    },
+    onErrorOccurred(details) {
+      if (handlers.isTracked(details.requestId)) {
+        handlers.onResult(details.requestId, { error: details.error });
+        return;
+      }
+      if (!classifyProxyError(details.error)) return;
+      void handlers.proxyOf(details).then((proxy) =>
+        handlers.onProxyFailure({
+          requestId: details.requestId,
+          url: details.url,
+          method: details.method,
+          type: details.type,
+          tabId: details.tabId,
+          error: details.error,
+          proxy,
+        }),
+      );
+    },
+  };
 }

@@ -28,6 +28,21 @@ export async function loadOrCreateDataKey(): Promise<CryptoKey> {
   }
 }
 
+/**
+ * The data key for the vault: one load shared by every caller, so a cold
+ * start's concurrent challenges open IndexedDB once. A failed load is not
+ * remembered: the next caller tries again (the user may have left private
+ * browsing mode, or the database was busy).
+ */
+export function createDataKeyLoader(load: () => Promise<CryptoKey> = loadOrCreateDataKey): () => Promise<CryptoKey> {
+  let key: Promise<CryptoKey> | undefined;
+  return () =>
+    (key ??= load().catch((error: unknown) => {
+      key = undefined;
+      throw error;
+    }));
+}
+
 async function openOrCreate(): Promise<CryptoKey> {
   const db = await openDB(DB_NAME, 1, {
     upgrade(d) {

@@ -39,7 +39,7 @@ interface World {
 async function makeWorld(settingsOverride: Partial<Settings> = {}, key?: CryptoKey): Promise<World> {
   const dataKey = key ?? (await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
   const device = createMemoryArea();
-  const vault = new Vault({ device, session: createMemoryArea() }, async () => dataKey);
+  const vault = new Vault({ device, session: createMemoryArea() }, () => Promise.resolve(dataKey));
   const store = new CredentialStore(vault);
   const settings = { value: { ...DEFAULT_SETTINGS, ...settingsOverride } };
   const board = new PromptBoard(() => settings.value.promptTimeoutSec * 1000);

@@ -1,0 +1,99 @@
+import type { KeyValueArea } from '../storage/key-value-area';
+import type { StorageChange } from '../settings/settings-cache';
+
+/**
+ * Exactly the browser surface the background uses, and nothing more. The
+ * entry file builds it from webextension-polyfill and Chrome's own `chrome`
+ * global; the unit tests build it from fakes and drive the whole background
+ * in one process.
+ */
+
+/** Every challenged and every failed request is of interest: a proxy stands in front of any URL. */
+export interface RequestFilter {
+  readonly urls: string[];
+}
+
+/** What a blocking onAuthRequired listener answers (both browsers use this shape). */
+export interface BlockingResponse {
+  readonly authCredentials?: { readonly username: string; readonly password: string };
+  readonly cancel?: boolean;
+}
+
+/** Firefox: `['blocking']`, the answer is the listener's returned Promise. */
+export interface PromiseAuthEvent {
+  addListener(listener: (details: unknown) => Promise<BlockingResponse>, filter: RequestFilter, extraInfoSpec: 'blocking'[]): void;
+}
+
+/** Chrome (MV3): `['asyncBlocking']`, the answer goes to the callback; a returned Promise is ignored. */
+export interface CallbackAuthEvent {
+  addListener(
+    listener: (details: unknown, callback: (response?: BlockingResponse) => void) => void,
+    filter: RequestFilter,
+    extraInfoSpec: 'asyncBlocking'[],
+  ): void;
+}
+
+export interface CompletedDetails {
+  readonly requestId: string;
+  readonly statusCode: number;
+}
+
+export interface ErrorDetails {
+  readonly requestId: string;
+  readonly url: string;
+  readonly method: string;
+  readonly type: string;
+  readonly tabId: number;
+  readonly error: string;
+}
+
+export interface WebRequestEvent<Details> {
+  addListener(listener: (details: Details) => void, filter: RequestFilter): void;
+}
+
+export interface MessageSender {
+  readonly id?: string;
+  readonly url?: string;
+}
+
+export interface BackgroundApi {
+  readonly runtime: {
+    readonly id: string;
+    getURL(path: string): string;
+    getManifest(): { readonly permissions?: readonly string[] };
+    /** Any cheap extension API call: keeps Chrome's worker from idling out. */
+    getPlatformInfo(): Promise<unknown>;
+    readonly onMessage: {
+      addListener(listener: (message: unknown, sender: MessageSender) => Promise<unknown> | undefined): void;
+    };
+  };
+  readonly storage: {
+    readonly local: KeyValueArea;
+    readonly session: KeyValueArea;
+    readonly onChanged: {
+      addListener(listener: (changes: Record<string, StorageChange>, areaName: string) => void): void;
+    };
+  };
+  readonly webRequest: {
+    readonly onAuthRequired: PromiseAuthEvent;
+    readonly onCompleted: WebRequestEvent<CompletedDetails>;
+    readonly onErrorOccurred: WebRequestEvent<ErrorDetails>;
+  };
+  /**
+   * Chrome's own `chrome.webRequest`, for the one event the polyfill cannot
+   * carry: onAuthRequired with `asyncBlocking` and a callback.
+   */
+  readonly chromeWebRequest?: { readonly onAuthRequired: CallbackAuthEvent };
+  readonly windows: {
+    create(data: { url: string; type: 'popup'; width: number; height: number; focused: boolean }): Promise<{ readonly id?: number }>;
+    remove(windowId: number): Promise<void>;
+    readonly onRemoved: { addListener(listener: (windowId: number) => void): void };
+  };
+  readonly action: {
+    setBadgeText(details: { text: string }): Promise<void>;
+    setBadgeBackgroundColor(details: { color: string }): Promise<void>;
+  };
+  readonly permissions: { contains(permissions: { permissions: string[] }): Promise<boolean> };
+  /** Only there once the user granted the optional `proxy` permission. */
+  readonly proxy?: { readonly settings: { get(details: Record<string, never>): Promise<unknown> } };
+}

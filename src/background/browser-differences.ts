@@ -1,0 +1,41 @@
+import { readProxyConfig } from '../core/proxy-config';
+import { formatEndpoint } from '../core/proxy-endpoint';
+import type { BackgroundApi } from './background-api';
+
+/**
+ * Every place the background does one thing in Chrome and another in
+ * Firefox, in one file, so each split is findable. The answer itself is
+ * translated by auth-listener.ts, which asks `usesAsyncBlocking` here which
+ * way to listen.
+ */
+
+/**
+ * Which way this build answers onAuthRequired, read from our own manifest so
+ * the build decides (docs/browser-behaviour.md#auth-answer-per-browser):
+ * Chrome's MV3 build asks for `webRequestAuthProvider` and answers through
+ * `asyncBlocking` and a callback; Firefox's asks for `webRequestBlocking` and
+ * answers with a returned Promise.
+ */
+export function usesAsyncBlocking(permissions: readonly string[]): boolean {
+  return permissions.includes('webRequestAuthProvider');
+}
+
+/**
+ * The `host:port` of the proxy a request failed at. Firefox says it in the
+ * event (`proxyInfo`); Chrome does not (docs/browser-behaviour.md#proxy-errors),
+ * so there it is read from the browser's proxy settings, when the user
+ * granted the optional `proxy` permission. Empty when neither tells.
+ */
+export async function readFailedRequestProxy(details: unknown, api: Pick<BackgroundApi, 'permissions' | 'proxy'>): Promise<string> {
+  const info = (details as { proxyInfo?: { host?: unknown; port?: unknown } | null }).proxyInfo;
+  if (typeof info?.host === 'string' && info.host !== '' && typeof info.port === 'number' && info.port > 0) {
+    return formatEndpoint({ host: info.host, port: info.port });
+  }
+  try {
+    if (!(await api.permissions.contains({ permissions: ['proxy'] })) || !api.proxy) return '';
+    const server = readProxyConfig(await api.proxy.settings.get({})).servers[0];
+    return server ? formatEndpoint(server) : '';
+  } catch {
+    return '';
+  }
+}

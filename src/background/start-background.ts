@@ -1,0 +1,117 @@
+import { makeProxyErrorRecord } from '../core/log-record';
+import { PromptBoard } from '../core/prompt-board';
+import { RequestTracker } from '../core/request-tracker';
+import { announceChange } from '../messaging/events-channel';
+import { SettingsCache } from '../settings/settings-cache';
+import { CredentialStore } from '../storage/credential-store';
+import { createDataKeyLoader } from '../storage/data-key';
+import { EventLogWriter } from '../storage/event-log';
+import { Vault } from '../storage/vault';
+import { Answerer } from './answerer';
+import { listenForAuthChallenges } from './auth-listener';
+import type { BackgroundApi, RequestFilter } from './background-api';
+import { showBadge } from './badge';
+import { readFailedRequestProxy } from './browser-differences';
+import { KeepAlive } from './keep-alive';
+import { recordBackgroundStart } from './lifecycle';
+import { createHandlers } from './message-handlers';
+import { dispatchMessage, isTrustedSender } from './message-router';
+import { PromptWindows } from './prompt-windows';
+import { createRequestResultListeners } from './request-results';
+
+/** What is not a browser API but still differs between the product and a test. */
+export interface BackgroundOptions {
+  /** The vault's data key; by default the one kept in IndexedDB, loaded once. */
+  readonly loadDataKey?: () => Promise<CryptoKey>;
+}
+
+const ALL_URLS: RequestFilter = { urls: ['<all_urls>'] };
+
+/**
+ * The whole background over a browser API: builds its parts (none of which
+ * listens to anything by itself), then registers every listener here, in
+ * plain sight, synchronously and before any await — or the event that woke
+ * the worker is missed (docs/browser-behaviour.md#listener-registration).
+ */
+export function startBackground(api: BackgroundApi, options: BackgroundOptions = {}): void {
+  const now = () => Date.now();
+  const newId = () => crypto.randomUUID();
+
+  const vault = new Vault({ device: api.storage.local, session: api.storage.session }, options.loadDataKey ?? createDataKeyLoader());
+  const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${problem.message}`));
+  const settings = new SettingsCache(api.storage.local);
+  const tracker = new RequestTracker();
+  const log = new EventLogWriter(
+    () => settings.current().logLimit,
+    () => announceChange('log'),
+  );
+  const keepAlive = new KeepAlive(() => api.runtime.getPlatformInfo());
+  const updateBadge = () =>
+    showBadge(
+      api.action,
+      board.waitingTotal(),
+      store.list().some((c) => c.rejected),
+    );
+  const windows = new PromptWindows(api, (promptId) => board.cancel(promptId, 'user'));
+  const board: PromptBoard = new PromptBoard(
+    () => settings.current().promptTimeoutSec * 1000,
+    undefined,
+    () => {
+      keepAlive.update(board.list().length > 0);
+      updateBadge();
+      void windows.closeEnded(new Set(board.list().map((p) => p.id)));
+      announceChange('prompts');
+    },
+  );
+  const answerer = new Answerer({
+    store,
+    board,
+    tracker,
+    settings: () => settings.current(),
+    settingsReady: () => settings.ready(),
+    log: (record) => log.append(record),
+    openPromptWindow: (prompt) =>
+      void windows.open(prompt).catch((error: unknown) => {
+        console.error('Proxy Keyring could not open its prompt:', error instanceof Error ? error.message : error);
+        board.cancel(prompt.id, 'user');
+      }),
+    now,
+    newId,
+  });
+  const results = createRequestResultListeners({
+    isTracked: (requestId) => tracker.has(requestId),
+    onResult: (requestId, result) => {
+      tracker.finish(requestId);
+      log.setFinal(requestId, result, now());
+      // A refused credential changes the badge; the request's end is a cheap moment to refresh it.
+      updateBadge();
+    },
+    onProxyFailure: (failure) => log.append(makeProxyErrorRecord({ ...failure, time: now(), urlDetail: settings.current().urlDetail })),
+    proxyOf: (details) => readFailedRequestProxy(details, api),
+  });
+  const handlers = createHandlers({
+    answerer,
+    board,
+    store,
+    log,
+    settings,
+    now,
+    newId,
+    credentialsChanged: updateBadge,
+  });
+
+  // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
+  listenForAuthChallenges(api, (details) => answerer.answer(details));
+  api.webRequest.onCompleted.addListener((details) => results.onCompleted(details), ALL_URLS);
+  api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
+  api.runtime.onMessage.addListener((message, sender) => {
+    if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;
+    return dispatchMessage(handlers, message);
+  });
+  api.storage.onChanged.addListener((changes, areaName) => settings.applyStorageChange(changes, areaName));
+  api.windows.onRemoved.addListener((windowId) => windows.handleWindowRemoved(windowId));
+
+  // After the listeners: recording the start must not delay them.
+  void recordBackgroundStart(api.storage.session, now()).catch(() => undefined);
+  void store.ready().then(updateBadge, () => undefined);
+}

@@ -1,0 +1,99 @@
+import type {
+  BlockingResponse,
+  CallbackAuthEvent,
+  CompletedDetails,
+  ErrorDetails,
+  PromiseAuthEvent,
+  RequestFilter,
+} from '../../src/background/background-api';
+
+type AuthListener =
+  | { readonly mode: 'asyncBlocking'; readonly listener: (details: unknown, callback: (response?: BlockingResponse) => void) => void }
+  | { readonly mode: 'blocking'; readonly listener: (details: unknown) => Promise<BlockingResponse> };
+
+/**
+ * `webRequest.onAuthRequired` as both browsers run it, for the permissions
+ * the manifest asks for:
+ * - `['asyncBlocking']` (Chrome, permission `webRequestAuthProvider`): the
+ *   listener gets `(details, callback)`; the answer is what the callback got,
+ *   whatever the listener returns.
+ * - `['blocking']` (Firefox, permission `webRequestBlocking`): the listener
+ *   gets `(details)`; the answer is the Promise it returns.
+ * Asking for a mode without its permission throws, as the browsers do, so a
+ * background that takes the wrong path fails at registration.
+ */
+export class FakeAuthRequiredEvent implements PromiseAuthEvent, CallbackAuthEvent {
+  readonly #listeners: AuthListener[] = [];
+
+  constructor(private readonly permissions: readonly string[]) {}
+
+  addListener(
+    listener: (details: unknown, callback: (response?: BlockingResponse) => void) => unknown,
+    _filter: RequestFilter,
+    extraInfoSpec: string[],
+  ): void {
+    if (extraInfoSpec.includes('asyncBlocking')) {
+      if (!this.permissions.includes('webRequestAuthProvider'))
+        throw new Error("'asyncBlocking' needs the webRequestAuthProvider permission.");
+      this.#listeners.push({ mode: 'asyncBlocking', listener });
+    } else if (extraInfoSpec.includes('blocking')) {
+      if (!this.permissions.includes('webRequestBlocking')) throw new Error("'blocking' needs the webRequestBlocking permission.");
+      this.#listeners.push({ mode: 'blocking', listener: listener as (d: unknown) => Promise<BlockingResponse> });
+    } else {
+      throw new Error('A listener that cannot answer is of no use to an auth provider.');
+    }
+  }
+
+  /** How the listeners were registered, in order. */
+  get modes(): readonly ('asyncBlocking' | 'blocking')[] {
+    return this.#listeners.map((l) => l.mode);
+  }
+
+  /**
+   * The browser meets a challenge: resolves with the answer the extension
+   * gave, or `undefined` when no listener is there (the browser's own dialog).
+   * Two answering listeners would be a bug in the background, so that throws.
+   */
+  async trigger(details: unknown): Promise<BlockingResponse | undefined> {
+    if (this.#listeners.length > 1) throw new Error(`${this.#listeners.length} onAuthRequired listeners answer one challenge.`);
+    const registered = this.#listeners[0];
+    if (!registered) return undefined;
+    const copy = structuredClone(details);
+    if (registered.mode === 'blocking') return registered.listener(copy);
+    return new Promise<BlockingResponse | undefined>((resolve) => registered.listener(copy, resolve));
+  }
+}
+
+/** A non-blocking webRequest event: listeners only watch. */
+export class FakeWebRequestEvent<Details> {
+  readonly #listeners: ((details: Details) => void)[] = [];
+
+  addListener(listener: (details: Details) => void, _filter: RequestFilter): void {
+    this.#listeners.push(listener);
+  }
+
+  get listenerCount(): number {
+    return this.#listeners.length;
+  }
+
+  trigger(details: Details): void {
+    for (const listener of this.#listeners) listener(structuredClone(details));
+  }
+}
+
+export interface BeforeRequestDetails {
+  readonly requestId: string;
+  readonly url: string;
+}
+
+/** The webRequest events the background can listen to, each with `trigger`. */
+export function createFakeWebRequest(permissions: readonly string[]) {
+  return {
+    onAuthRequired: new FakeAuthRequiredEvent(permissions),
+    onCompleted: new FakeWebRequestEvent<CompletedDetails>(),
+    onErrorOccurred: new FakeWebRequestEvent<ErrorDetails & { proxyInfo?: { host: string; port: number } }>(),
+    onBeforeRequest: new FakeWebRequestEvent<BeforeRequestDetails>(),
+  };
+}
+
+export type FakeWebRequest = ReturnType<typeof createFakeWebRequest>;

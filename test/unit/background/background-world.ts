@@ -1,0 +1,88 @@
+import { fakeBrowser } from '@webext-core/fake-browser';
+import { afterEach } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { startBackground, type BackgroundOptions } from '../../../src/background/start-background';
+import { createFakeBrowser, type BrowserPath, type FakeBrowserWorld } from '../../fakes/fake-browser';
+
+/**
+ * A whole background in this process: a fresh fake browser (storage, badge,
+ * messages, webRequest, windows) and an empty IndexedDB, then the real
+ * `startBackground` over it, exactly as the entry file calls it.
+ */
+export function startFreshBackground(path: BrowserPath, options?: BackgroundOptions): FakeBrowserWorld {
+  fakeBrowser.reset();
+  globalThis.indexedDB = new IDBFactory();
+  const world = createFakeBrowser(path.permissions);
+  startBackground(world.api, options);
+  live = world;
+  return world;
+}
+
+let live: FakeBrowserWorld | undefined;
+
+// The log writes in batches: write what a test's background still holds
+// before the next test swaps IndexedDB, or it lands in the next test's log.
+afterEach(async () => {
+  await live?.send('log:flush', {}).catch(() => undefined);
+  live = undefined;
+});
+
+/** The worker is stopped and woken: a new background over the same storage, IndexedDB and windows. */
+export function restartBackground(world: FakeBrowserWorld, options?: BackgroundOptions): FakeBrowserWorld {
+  const next = world.restart();
+  startBackground(next.api, options);
+  live = next;
+  return next;
+}
+
+/** A proxy challenge as the browsers send it (recorded ones are in test/fixtures). */
+export function challenge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    requestId: '100',
+    url: 'http://origin.test/index.html?q=1',
+    method: 'GET',
+    type: 'main_frame',
+    tabId: 4,
+    isProxy: true,
+    scheme: 'basic',
+    realm: 'Office',
+    challenger: { host: 'proxy.example', port: 3128 },
+    timeStamp: 1,
+    ...overrides,
+  };
+}
+
+export const PROXY = { host: 'proxy.example', port: 3128 } as const;
+
+/** Saves a credential the way the options page does. */
+export async function saveCredential(
+  world: FakeBrowserWorld,
+  fields: { host?: string; port?: number; realm?: string; username?: string; password?: string } = {},
+): Promise<string> {
+  const result = await world.send('credentials:save', {
+    host: fields.host ?? PROXY.host,
+    port: fields.port ?? PROXY.port,
+    realm: fields.realm ?? '',
+    username: fields.username ?? 'alice',
+    password: fields.password ?? 'right',
+    scope: 'device',
+  });
+  if (!('saved' in result)) throw new Error(`not saved: ${JSON.stringify(result.errors)}`);
+  return result.saved.id;
+}
+
+/** The prompt id a prompt window's address carries. */
+export function promptIdOf(windowUrl: string): string {
+  return new URL(windowUrl).searchParams.get('id') ?? '';
+}
+
+/** Whether a promise has settled by now (after letting pending work run). */
+export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return settled;
+}

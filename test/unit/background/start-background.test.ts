@@ -1,0 +1,372 @@
+import { fakeBrowser } from '@webext-core/fake-browser';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KEEP_ALIVE_INTERVAL_MS } from '../../../src/background/keep-alive';
+import { startBackground } from '../../../src/background/start-background';
+import { SETTINGS_KEY } from '../../../src/settings/settings-store';
+import { SETTINGS_VERSION } from '../../../src/settings/settings';
+import { createDataKeyLoader, loadOrCreateDataKey } from '../../../src/storage/data-key';
+import { BROWSER_PATHS, createFakeBrowser } from '../../fakes/fake-browser';
+import chromiumPayload from '../../fixtures/chromium-156-proxy-basic.json';
+import firefoxPayload from '../../fixtures/firefox-153-proxy-basic.json';
+import { PROXY, challenge, isSettled, promptIdOf, restartBackground, saveCredential, startFreshBackground } from './background-world';
+
+const RED = [0xb3, 0x26, 0x1e, 255];
+const AMBER = [0xb2, 0x6a, 0x00, 255];
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe.each(BROWSER_PATHS)('the background, $name', (path) => {
+  describe('listeners', () => {
+    it('answers a challenge that arrives in the same tick as the start, before anything was loaded', async () => {
+      const first = startFreshBackground(path);
+      await saveCredential(first);
+      // A new worker, woken by the challenge itself: no await between the start and the event.
+      const world = first.restart();
+      startBackground(world.api);
+      const answer = world.webRequest.onAuthRequired.trigger(challenge());
+      expect(await answer).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+    });
+
+    it('registers onAuthRequired the way this build must answer, exactly once', () => {
+      const world = startFreshBackground(path);
+      const expected = path.permissions.includes('webRequestAuthProvider') ? 'asyncBlocking' : 'blocking';
+      expect(world.webRequest.onAuthRequired.modes).toEqual([expected]);
+      expect(world.webRequest.onCompleted.listenerCount).toBe(1);
+      expect(world.webRequest.onErrorOccurred.listenerCount).toBe(1);
+    });
+
+    it('fails loudly when the manifest grants neither way of answering', () => {
+      fakeBrowser.reset();
+      const world = createFakeBrowser(['webRequest', 'storage']);
+      expect(() => startBackground(world.api)).toThrow(/webRequestBlocking/);
+    });
+
+    it('notes each start in session storage, keeping the last 20', async () => {
+      const starts = async () => ((await fakeBrowser.storage.session.get('backgroundStarts'))['backgroundStarts'] ?? []) as number[];
+      let world = startFreshBackground(path);
+      await vi.waitFor(async () => expect(await starts()).toHaveLength(1));
+      for (let i = 2; i <= 22; i++) {
+        world = restartBackground(world);
+        await vi.waitFor(async () => expect(await starts()).toHaveLength(Math.min(i, 20)));
+      }
+      const kept = await starts();
+      expect([...kept].sort((a, b) => a - b)).toEqual(kept);
+    });
+  });
+
+  describe('challenges', () => {
+    it('answers both browsers’ recorded payloads from memory once loaded, and never the password of another proxy', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world, { host: '127.0.0.1', port: 13128, username: 'alice', password: 'squid-pw' });
+      await saveCredential(world, { host: '127.0.0.1', port: 3128, username: 'bob', password: 'other-pw' });
+      expect(await world.webRequest.onAuthRequired.trigger(chromiumPayload)).toEqual({
+        authCredentials: { username: 'alice', password: 'squid-pw' },
+      });
+      expect(await world.webRequest.onAuthRequired.trigger(firefoxPayload)).toEqual({
+        authCredentials: { username: 'alice', password: 'squid-pw' },
+      });
+    });
+
+    it('on a repeat challenge of the same request marks the credential refused, prompts naming it, and answers with what the user types', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world, { password: 'wrong' });
+      expect(await world.webRequest.onAuthRequired.trigger(challenge())).toEqual({
+        authCredentials: { username: 'alice', password: 'wrong' },
+      });
+      const again = world.webRequest.onAuthRequired.trigger(challenge());
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      const promptId = promptIdOf(world.windows.list()[0]!.url);
+      expect(await world.send('prompt:get', { promptId })).toMatchObject({ rejected: true, rejectedUsername: 'alice', waitingCount: 1 });
+      // Refused means never sent again, for any request.
+      const other = world.webRequest.onAuthRequired.trigger(challenge({ requestId: '101' }));
+      await vi.waitFor(async () => expect(await world.send('prompt:get', { promptId })).toMatchObject({ waitingCount: 2 }));
+      const submitted = await world.send('prompt:submit', {
+        promptId,
+        proxy: PROXY,
+        realm: 'Office',
+        username: 'alice',
+        password: 'right',
+        scope: 'device',
+      });
+      expect(submitted).toEqual({ answered: 2, saved: true, promptGone: false });
+      expect(await again).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      expect(await other).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      const { credentials } = await world.send('credentials:list', {});
+      expect(credentials).toMatchObject([{ username: 'alice', rejected: false }]);
+      const outcomes = (await world.send('log:list', { limit: 10 })).map((r) => r.outcome).reverse();
+      expect(outcomes).toEqual(['answered-saved', 'rejected', 'prompted', 'prompted', 'answered-prompt', 'answered-prompt']);
+    });
+
+    it('leaves a site’s 401 to the browser and logs nothing', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world);
+      expect(await world.webRequest.onAuthRequired.trigger(challenge({ isProxy: false }))).toEqual({});
+      expect(await world.send('log:list', { limit: 10 })).toEqual([]);
+    });
+
+    it('cancels a request that passed the attempt cap', async () => {
+      const world = startFreshBackground(path);
+      await world.send('settings:save', { changes: { attemptCap: 1 } });
+      await saveCredential(world, { password: 'wrong' });
+      await world.webRequest.onAuthRequired.trigger(challenge());
+      expect(await world.webRequest.onAuthRequired.trigger(challenge())).toEqual({ cancel: true });
+    });
+  });
+
+  describe('cold start', () => {
+    it('makes the first challenges wait for the one shared load, then answers them all from it', async () => {
+      const first = startFreshBackground(path);
+      await saveCredential(first);
+      let loads = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const world = restartBackground(first, {
+        loadDataKey: createDataKeyLoader(async () => {
+          loads++;
+          await gate;
+          return loadOrCreateDataKey();
+        }),
+      });
+      const answers = Promise.all(
+        Array.from({ length: 20 }, (_, i) => world.webRequest.onAuthRequired.trigger(challenge({ requestId: `cold${i}` }))),
+      );
+      expect(await isSettled(answers)).toBe(false);
+      release();
+      expect(await answers).toEqual(Array.from({ length: 20 }, () => ({ authCredentials: { username: 'alice', password: 'right' } })));
+      expect(loads).toBe(1);
+      expect(world.windows.list()).toEqual([]);
+    });
+
+    it('tries a failed key load again on the next challenge', async () => {
+      const first = startFreshBackground(path);
+      await saveCredential(first);
+      let attempts = 0;
+      const world = restartBackground(first, {
+        loadDataKey: createDataKeyLoader(async () => {
+          if (++attempts === 1) throw new Error('IndexedDB busy');
+          return loadOrCreateDataKey();
+        }),
+      });
+      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      // The failed load leaves this challenge to the browser rather than hanging it.
+      expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }))).toEqual({});
+      expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }))).toEqual({
+        authCredentials: { username: 'alice', password: 'right' },
+      });
+    });
+  });
+
+  describe('prompt windows', () => {
+    it('opens one window per proxy prompt however many requests wait, and its address names the prompt and proxy', async () => {
+      const world = startFreshBackground(path);
+      const waiting = Array.from({ length: 8 }, (_, i) => world.webRequest.onAuthRequired.trigger(challenge({ requestId: `r${i}` })));
+      const second = world.webRequest.onAuthRequired.trigger(
+        challenge({ requestId: 'x', challenger: { host: 'other.example', port: 8080 } }),
+      );
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(2));
+      const [office, other] = world.windows.list();
+      expect(office).toMatchObject({ type: 'popup' });
+      expect(new URL(office!.url).searchParams.get('host')).toBe('proxy.example');
+      expect(new URL(other!.url).searchParams.get('port')).toBe('8080');
+      expect(await world.send('prompts:list', {})).toHaveLength(2);
+      for (const w of world.windows.list()) world.windows.close(w.id);
+      expect(await Promise.all([...waiting, second])).toEqual(Array.from({ length: 9 }, () => ({ cancel: true })));
+    });
+
+    it('closing the window cancels every request waiting on it, and the log says the user cancelled', async () => {
+      const world = startFreshBackground(path);
+      const a = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+      const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      world.windows.close(world.windows.list()[0]!.id);
+      expect(await Promise.all([a, b])).toEqual([{ cancel: true }, { cancel: true }]);
+      expect(await world.send('prompts:list', {})).toEqual([]);
+      const outcomes = (await world.send('log:list', { limit: 10 })).map((r) => r.outcome);
+      expect(outcomes.filter((o) => o === 'cancelled-user')).toHaveLength(2);
+    });
+
+    it('closes the window once the prompt is answered, and a window that was already gone is no error', async () => {
+      const world = startFreshBackground(path);
+      const a = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      const promptId = promptIdOf(world.windows.list()[0]!.url);
+      const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b', challenger: { host: 'other.example', port: 1 } }));
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(2));
+      // The second window disappears without the event reaching us.
+      world.windows.forget(world.windows.list()[1]!.id);
+      await world.send('prompt:submit', { promptId, proxy: PROXY, realm: 'Office', username: 'u', password: 'p', scope: 'once' });
+      expect(await a).toEqual({ authCredentials: { username: 'u', password: 'p' } });
+      await vi.waitFor(() => expect(world.windows.list()).toEqual([]));
+      const otherId = (await world.send('prompts:list', {}))[0]!.id;
+      expect(await world.send('prompt:cancel', { promptId: otherId })).toEqual({ cancelled: 1 });
+      expect(await b).toEqual({ cancel: true });
+    });
+
+    it('when no window can be opened, the waiting request is cancelled rather than left hanging', async () => {
+      const world = startFreshBackground(path);
+      vi.spyOn(console, 'error').mockImplementation(() => undefined);
+      world.windows.failNextCreate();
+      expect(await world.webRequest.onAuthRequired.trigger(challenge())).toEqual({ cancel: true });
+      expect(await world.send('prompts:list', {})).toEqual([]);
+    });
+  });
+
+  describe('badge', () => {
+    it('counts the waiting challenges, shows "!" for a refused credential, and clears when the user signs in again', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world, { password: 'wrong' });
+      await vi.waitFor(async () => expect(await world.badge()).toMatchObject({ text: '' }));
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+      const refusedA = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+      const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
+      const c = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'c' }));
+      await vi.waitFor(async () => expect(await world.badge()).toEqual({ text: '3', color: RED }));
+      const promptId = promptIdOf(world.windows.list()[0]!.url);
+      world.windows.close(world.windows.list()[0]!.id);
+      await Promise.all([refusedA, b, c]);
+      expect(await world.badge()).toEqual({ text: '!', color: AMBER });
+      const d = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'd' }));
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      const next = promptIdOf(world.windows.list()[0]!.url);
+      expect(next).not.toBe(promptId);
+      await world.send('prompt:submit', {
+        promptId: next,
+        proxy: PROXY,
+        realm: 'Office',
+        username: 'alice',
+        password: 'right',
+        scope: 'device',
+      });
+      await d;
+      expect(await world.badge()).toMatchObject({ text: '' });
+    });
+
+    it('shows "!" right after a start when a saved credential was refused before', async () => {
+      const first = startFreshBackground(path);
+      await saveCredential(first, { password: 'wrong' });
+      await first.webRequest.onAuthRequired.trigger(challenge());
+      void first.webRequest.onAuthRequired.trigger(challenge());
+      await vi.waitFor(() => expect(first.windows.list()).toHaveLength(1));
+      fakeBrowser.action.resetState();
+      restartBackground(first);
+      await vi.waitFor(async () => expect(await first.badge()).toMatchObject({ text: '!' }));
+    });
+  });
+
+  describe('keep-alive', () => {
+    it('calls the browser regularly while a prompt is open, and stops once it ends', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const world = startFreshBackground(path);
+      const waiting = world.webRequest.onAuthRequired.trigger(challenge());
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS * 3);
+      expect(world.pings()).toBe(3);
+      world.windows.close(world.windows.list()[0]!.id);
+      await waiting;
+      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS * 3);
+      expect(world.pings()).toBe(3);
+    });
+
+    it('does not call the browser while nothing waits', () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const world = startFreshBackground(path);
+      vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS * 5);
+      expect(world.pings()).toBe(0);
+    });
+  });
+
+  describe('request results', () => {
+    it('writes how an answered request ended into its log records', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world);
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'ok' }));
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'broken' }));
+      world.webRequest.onCompleted.trigger({ requestId: 'ok', statusCode: 200 });
+      world.webRequest.onErrorOccurred.trigger({
+        requestId: 'broken',
+        url: 'http://origin.test/',
+        method: 'GET',
+        type: 'main_frame',
+        tabId: 4,
+        error: 'net::ERR_CONNECTION_RESET',
+      });
+      // A request we never saw a challenge for is none of the log's business.
+      world.webRequest.onCompleted.trigger({ requestId: 'unrelated', statusCode: 404 });
+      const records = await world.send('log:list', { limit: 10 });
+      expect(records.find((r) => r.requestId === 'ok')?.final).toEqual({ statusCode: 200 });
+      expect(records.find((r) => r.requestId === 'broken')?.final).toEqual({ error: 'net::ERR_CONNECTION_RESET' });
+      expect(records.some((r) => r.requestId === 'unrelated')).toBe(false);
+    });
+
+    const failure = { url: 'http://origin.test/a?x=1', method: 'GET', type: 'main_frame', tabId: 4 };
+
+    it('logs a request that failed at the proxy, naming the proxy the browser reports', async () => {
+      const world = startFreshBackground(path);
+      world.webRequest.onErrorOccurred.trigger({
+        ...failure,
+        requestId: 'f1',
+        error: 'NS_ERROR_PROXY_CONNECTION_REFUSED',
+        proxyInfo: { host: '127.0.0.1', port: 13999 },
+      });
+      world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'f2', error: 'net::ERR_ABORTED' });
+      await vi.waitFor(async () => {
+        const records = await world.send('log:list', { limit: 10 });
+        expect(records).toMatchObject([
+          {
+            requestId: 'f1',
+            outcome: 'proxy-error',
+            proxy: '127.0.0.1:13999',
+            url: 'http://origin.test/a',
+            final: { error: 'NS_ERROR_PROXY_CONNECTION_REFUSED' },
+          },
+        ]);
+      });
+    });
+
+    it('without the proxy in the event, names it from the proxy settings once the user granted that permission', async () => {
+      const world = startFreshBackground(path);
+      world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'before', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+      await vi.waitFor(async () => expect(await world.send('log:list', { limit: 10 })).toMatchObject([{ requestId: 'before', proxy: '' }]));
+      world.grantProxy({ value: { mode: 'fixed_servers', rules: { singleProxy: { scheme: 'http', host: 'proxy.example', port: 3128 } } } });
+      world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'after', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
+      await vi.waitFor(async () =>
+        expect((await world.send('log:list', { limit: 10 })).find((r) => r.requestId === 'after')).toMatchObject({
+          proxy: 'proxy.example:3128',
+        }),
+      );
+    });
+  });
+
+  describe('settings', () => {
+    it('a change written to storage by another page reaches the answerer', async () => {
+      const world = startFreshBackground(path);
+      await saveCredential(world, { password: 'wrong' });
+      await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: SETTINGS_VERSION, attemptCap: 1 } });
+      // A change in another area under the same key is not the settings.
+      await fakeBrowser.storage.session.set({ [SETTINGS_KEY]: { attemptCap: 10 } });
+      expect(await world.send('settings:get', {})).toMatchObject({ settings: { attemptCap: 1 }, sources: { attemptCap: 'user' } });
+      await world.webRequest.onAuthRequired.trigger(challenge());
+      expect(await world.webRequest.onAuthRequired.trigger(challenge())).toEqual({ cancel: true });
+    });
+
+    it('saves valid settings (stamped with the schema version) and refuses invalid ones field by field', async () => {
+      const world = startFreshBackground(path);
+      expect(await world.send('settings:save', { changes: { onCancel: 'browser', logLimit: 500 } })).toMatchObject({
+        settings: { onCancel: 'browser', logLimit: 500 },
+      });
+      expect((await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).toEqual({
+        onCancel: 'browser',
+        logLimit: 500,
+        version: SETTINGS_VERSION,
+      });
+      expect(await world.send('settings:save', { changes: { attemptCap: 0 } })).toEqual({ errors: { attemptCap: 'range' } });
+      // "Cancel" now hands the request to the browser's own dialog.
+      const waiting = world.webRequest.onAuthRequired.trigger(challenge());
+      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      world.windows.close(world.windows.list()[0]!.id);
+      expect(await waiting).toEqual({});
+    });
+  });
+});

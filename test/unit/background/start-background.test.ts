@@ -343,6 +343,8 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('a change written to storage by another page reaches the answerer', async () => {
       const world = startFreshBackground(path);
       await saveCredential(world, { password: 'wrong' });
+      // Loaded (and answering) before the change, so only the storage event can bring the new value.
+      expect(await world.send('settings:get', {})).toMatchObject({ settings: { attemptCap: 3 } });
       await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: SETTINGS_VERSION, attemptCap: 1 } });
       // A change in another area under the same key is not the settings.
       await fakeBrowser.storage.session.set({ [SETTINGS_KEY]: { attemptCap: 10 } });

@@ -5,7 +5,7 @@ import { OUTCOME_KEYS } from '../shared/message-keys';
 
 /** The newest problem in words: the network error as the browser named it, the HTTP status, or what happened. */
 function describeProblem(problem: LastError): string {
-  const detail = problem.error ?? (problem.statusCode !== undefined ? `HTTP ${problem.statusCode}` : undefined);
+  const detail = problem.error ?? (problem.statusCode !== undefined ? t('summaryHttpStatus', String(problem.statusCode)) : undefined);
   // When our own decision explains the failure (cancelled, refused…), say that first.
   const ours =
     problem.outcome === 'answered-saved' || problem.outcome === 'answered-prompt' || problem.outcome === 'proxy-error'

@@ -17,7 +17,7 @@ export function RecordDetails({ record, context, onClose }: { record: LogRecord;
     ['fieldAttempt', String(record.attempt)],
     ['optionsOutcome', t(OUTCOME_KEYS[record.outcome])],
     ['fieldUser', record.username ?? '—'],
-    ['fieldAnswerMs', record.answerMs === undefined ? '—' : `${record.answerMs} ms`],
+    ['fieldAnswerMs', record.answerMs === undefined ? '—' : t('fieldAnswerMsValue', String(record.answerMs))],
     ['fieldResult', describeFinal(record) || '—'],
   ];
   return (

@@ -18,7 +18,9 @@ describe('describeBrowser', () => {
   });
 
   it('reads Chrome’s from the user agent, which is all Chrome offers', async () => {
-    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/141.0.7390.54 Safari/537.36');
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/141.0.7390.54 Safari/537.36',
+    );
     expect(await describeBrowser()).toBe('Chrome 141.0.7390.54');
   });
 

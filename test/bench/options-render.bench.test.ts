@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, type ChromiumHandle } from '../e2e/support/chromium';
+import { launchChromium, type ChromiumUnderTest as ChromiumHandle } from '../e2e/support/chromium';
 import { CHROME_DIST, OPTIONS_PATH } from '../e2e/support/extension';
 import { recordFigures, summarise } from './figures';
 

@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type ChromiumHandle } from './support/chromium';
+import { ALICE } from './support/accounts';
+import { BROWSER_NAMES, type BrowserUnderTest } from './support/browser';
 import { GECKO_ID, PROMPT_PATH } from './support/extension';
-import { launchFirefox, type FirefoxHandle } from './support/firefox';
 import { ORIGIN_TITLE, startOrigin, type Origin } from './support/origin';
 import { makePacUrl } from './support/pac';
 import { basicAuthHeader, proxyConnect, proxyGet, proxyGetWithDigest } from './support/proxy-client';
 import { failedAttempts, startSquid, type Squid } from './support/squid';
+import { launchBrowser } from './support/stack';
 
 // Proves the harness itself (squid, origin, PAC, launchers) without the real
 // extension, so a failing extension test can be trusted to be about the extension.
 
-const ALICE = { user: 'alice', password: 's3cret' };
 const BASIC_REALM = 'Harness Basic';
 const DIGEST_REALM = 'Harness Digest';
 
@@ -152,114 +152,66 @@ describe('squid + origin over node http', () => {
   });
 });
 
-describe('Chromium launcher', () => {
-  let chromium: ChromiumHandle | undefined;
+describe.each(BROWSER_NAMES)('%s launcher', (name) => {
+  let b: BrowserUnderTest | undefined;
 
   afterAll(async () => {
-    await chromium?.close();
+    await b?.close();
   });
 
-  it('loads an extension and an origin page through the open squid port', async () => {
-    chromium = await launchChromium({ extensionDir, proxyPort: squid.ports.open! });
-    expect(chromium.extensionId).toMatch(/^[a-p]{32}$/);
-
-    const page = await chromium.browser.newPage();
+  it('loads an extension and an origin page through the open squid port, opens a prompt window, stops the background', async () => {
+    b = await launchBrowser(name, { extensionDir, proxyPort: squid.ports.open! });
+    // Chromium: an id of 32 letters a–p; Firefox: the uuid pinned for GECKO_ID.
+    expect(b.extensionOrigin).toMatch(name === 'chromium' ? /^chrome-extension:\/\/[a-p]{32}\/$/ : /^moz-extension:\/\/[0-9a-f-]{36}\/$/);
+    const page = await b.browser.newPage();
     await page.goto(originUrl('/'));
     expect(await page.title()).toBe(ORIGIN_TITLE);
     await squid.waitForAccessLog((e) => e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200));
 
-    const extPage = await chromium.openExtensionPage('page.html');
-    expect(await extPage.title()).toBe('harness extension page');
-    expect(await chromium.serviceWorkerStatuses()).toContain('running');
-    await chromium.stopServiceWorkers();
-    expect(await chromium.serviceWorkerStatuses()).toEqual(['stopped']);
-    expect(await chromium.countPromptWindows()).toBe(0);
+    const extPage = await b.openExtensionPage('page.html');
+    expect(await extPage.evaluate(() => document.title)).toBe('harness extension page');
+    expect(await b.countPromptWindows()).toBe(0);
     await openPromptWindow(extPage);
-    const prompt = await chromium.waitForPrompt(10_000);
-    expect(await prompt.title()).toBe('harness prompt');
-    expect(await chromium.countPromptWindows()).toBe(1);
+    const prompt = await b.waitForPrompt(10_000);
+    expect(await prompt.evaluate(() => document.title)).toBe('harness prompt');
+    expect(await b.countPromptWindows()).toBe(1);
 
-    const context = await chromium.newContext();
-    const incognito = await context.newPage();
-    await incognito.goto(originUrl('/', 'origin2.test'));
-    expect(await incognito.title()).toBe(ORIGIN_TITLE);
-    await context.close();
+    expect(await b.isBackgroundRunning()).toBe(true);
+    await b.stopBackground();
+    expect(await b.isBackgroundRunning()).toBe(false);
   });
 
-  it('routes only origin*.test through the PAC proxy and counts /many loads', async () => {
-    await chromium?.close();
-    chromium = undefined;
-    // The open port stands in for the auth port: no extension answers here.
-    const pacUrl = makePacUrl({ authProxyPort: squid.ports.open! });
-    chromium = await launchChromium({ extensionDir, pacUrl });
-    const page = await chromium.browser.newPage();
+  it('gives a fresh page that keeps the extension storage, and reaches the https origin through CONNECT', async () => {
+    b ??= await launchBrowser(name, { extensionDir, proxyPort: squid.ports.open! });
+    const extPage = await b.openExtensionPage('page.html');
+    await extPage.evaluate(() => localStorage.setItem('harness', 'kept'));
+    // Twice: in Firefox the second one for the same proxy is a relaunch.
+    await b.freshPage(squid.ports.open!);
+    const page = await b.freshPage(squid.ports.open!);
+    await page.goto(`https://origin.test:${origin.httpsPort}/`);
+    expect(await page.title()).toBe(ORIGIN_TITLE);
+    // origin.test resolves only inside squid, so reaching it proves the CONNECT
+    // went through the proxy (squid logs a tunnel only once it closes).
+    expect(origin.requestsSeen).toContainEqual(
+      expect.objectContaining({ secure: true, host: `origin.test:${origin.httpsPort}`, url: '/' }),
+    );
+    const again = await b.openExtensionPage('page.html');
+    expect(await again.evaluate(() => localStorage.getItem('harness'))).toBe('kept');
+  });
+
+  it('routes only *.test names through a PAC and counts /many loads', async () => {
+    await b?.close();
+    b = undefined;
+    b = await launchBrowser(name, { extensionDir, pacUrl: makePacUrl({ 'origin*.test': squid.ports.open! }) });
+    const page = await b.browser.newPage();
     const hosts = 'origin.test,origin2.test,origin3.test,origin4.test,origin5.test,origin6.test';
     // The page itself is DIRECT (loopback); its subresources go through squid.
     await page.goto(`http://127.0.0.1:${origin.httpPort}/many?n=12&hosts=${hosts}`);
-    await page.waitForFunction(() => document.body.dataset.done === 'true', { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset['done'] === 'true', { timeout: 30_000 });
     expect(await page.title()).toBe('loaded 24/24');
     const entries = await squid.accessLog();
     expect(entries.some((e) => e.url.startsWith(`http://origin6.test:${origin.httpPort}/`))).toBe(true);
     expect(entries.some((e) => e.url.includes(`127.0.0.1:${origin.httpPort}/many`))).toBe(false);
-  });
-});
-
-describe('Firefox launcher', () => {
-  let firefox: FirefoxHandle | undefined;
-
-  afterAll(async () => {
-    await firefox?.close();
-  });
-
-  it('loads an extension and an origin page through the open squid port, and relaunches', async () => {
-    firefox = await launchFirefox({ extensionDir, proxyPort: squid.ports.open! });
-    expect(firefox.extensionId).toBe(GECKO_ID);
-
-    const page = await firefox.browser.newPage();
-    await page.goto(originUrl('/'));
-    expect(await page.title()).toBe(ORIGIN_TITLE);
-    await squid.waitForAccessLog((e) => e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200));
-
-    const extPage = await firefox.openExtensionPage('page.html');
-    expect(await extPage.title()).toBe('harness extension page');
-    await extPage.evaluate(() => localStorage.setItem('harness', 'kept'));
-    expect(await firefox.countPromptWindows()).toBe(0);
-    await openPromptWindow(extPage);
-    const prompt = await firefox.waitForPrompt(10_000);
-    expect(await prompt.evaluate(() => document.title)).toBe('harness prompt');
-    expect(await firefox.countPromptWindows()).toBe(1);
-
-    // Same profile, fresh process: the pinned UUID (and with it the origin's storage) survive.
-    const profileDir = firefox.profileDir;
-    await firefox.close({ keepProfile: true });
-    firefox = await launchFirefox({ extensionDir, proxyPort: squid.ports.open!, profileDir });
-    const again = await firefox.openExtensionPage('page.html');
-    expect(await again.evaluate(() => localStorage.getItem('harness'))).toBe('kept');
-  });
-
-  it('reaches the https origin through CONNECT on the open port', async () => {
-    const page = await firefox!.browser.newPage();
-    await page.goto(`https://origin.test:${origin.httpsPort}/`);
-    expect(await page.title()).toBe(ORIGIN_TITLE);
-    // origin.test resolves only inside squid, so reaching it proves the CONNECT
-    // went through the proxy. (squid logs a CONNECT only once the tunnel
-    // closes, and Firefox keeps it open, so the access log cannot show it yet.)
-    expect(origin.requestsSeen).toContainEqual(
-      expect.objectContaining({ secure: true, host: `origin.test:${origin.httpsPort}`, url: '/' }),
-    );
-  });
-
-  it('routes origin*.test through a PAC data: URL', async () => {
-    await firefox?.close();
-    firefox = undefined;
-    const pacUrl = makePacUrl({ authProxyPort: squid.ports.open! });
-    firefox = await launchFirefox({ extensionDir, pacUrl });
-    const page = await firefox.browser.newPage();
-    await page.goto(`http://127.0.0.1:${origin.httpPort}/many?n=6&hosts=origin7.test,origin8.test`);
-    await page.waitForFunction(() => document.body.dataset.done === 'true', { timeout: 30_000 });
-    expect(await page.title()).toBe('loaded 12/12');
-    const entries = await squid.accessLog();
-    expect(entries.some((e) => e.url.startsWith(`http://origin8.test:${origin.httpPort}/`))).toBe(true);
   });
 });
 
@@ -270,6 +222,8 @@ async function openPromptWindow(extensionPage: Page): Promise<void> {
     await api.windows.create({ url: path, type: 'popup', width: 420, height: 360 });
   }, PROMPT_PATH);
 }
+
+const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** An MV3 extension that does nothing: one manifest valid for both browsers. */
 async function writeThrowawayExtension(): Promise<string> {
@@ -295,6 +249,9 @@ async function writeThrowawayExtension(): Promise<string> {
     join(dir, PROMPT_PATH),
     '<!doctype html><html><head><meta charset="utf-8"><title>harness prompt</title></head><body>prompt</body></html>\n',
   );
+  // The page the Chromium handle stops the worker from (it sends no message).
+  await mkdir(join(dir, 'icons'), { recursive: true });
+  await writeFile(join(dir, 'icons/icon-16.png'), Buffer.from(TINY_PNG_BASE64, 'base64'));
   await writeFile(
     join(dir, 'page.html'),
     '<!doctype html><html><head><meta charset="utf-8"><title>harness extension page</title></head><body>ok</body></html>\n',

@@ -1,45 +1,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type BrowserContext, type CDPSession, type Page, type Target } from 'puppeteer-core';
+import puppeteer, { TargetType, type Browser, type BrowserContext, type CDPSession, type Page, type Target } from 'puppeteer-core';
+import type { BrowserUnderTest, LaunchOptions, PromptWatch } from './browser';
 import { PROMPT_PATH } from './extension';
+import { readBadgeText } from './messages';
 import { sleep } from './ports';
 
 const CHROMIUM_BIN = '/usr/bin/chromium';
+/** An extension resource that sends no message: stopping the worker from it leaves the worker stopped. */
+const QUIET_PAGE = 'icons/icon-16.png';
+/** The page the tests send the product's messages from. */
+const MESSAGING_PAGE = 'manifest.json';
 
-export interface ChromiumOptions {
-  extensionDir: string;
-  /** squid port for `--proxy-server`; loopback is proxied too (`<-loopback>`). */
-  proxyPort?: number;
-  /** PAC data: URL (see makePacUrl); wins over proxyPort for the default context. */
-  pacUrl?: string;
-  /**
-   * Attach puppeteer to the extension's service worker. Off by default: an
-   * attached DevTools client keeps the worker alive and hides the bugs where
-   * the worker dies in the middle of a challenge.
-   */
-  attachToWorker?: boolean;
-  extraArgs?: string[];
-}
-
-export interface ChromiumHandle {
-  browser: Browser;
-  extensionId: string;
-  pid: number | undefined;
-  extensionUrl(path: string): string;
-  /** Incognito-like context: own proxy-auth cache and sockets. */
-  newContext(proxyPort?: number): Promise<BrowserContext>;
-  openExtensionPage(path: string, context?: BrowserContext): Promise<Page>;
-  waitForPrompt(timeoutMs?: number): Promise<Page>;
-  countPromptWindows(): Promise<number>;
-  /** Stops the extension's worker(s) and waits until CDP reports them stopped. */
-  stopServiceWorkers(): Promise<void>;
+export interface ChromiumUnderTest extends BrowserUnderTest {
+  readonly name: 'chromium';
+  readonly extensionId: string;
   /** e.g. ['running'], ['stopped'] or [] (never started), without attaching to the worker. */
-  serviceWorkerStatuses(): Promise<string[]>;
-  close(): Promise<void>;
+  readWorkerStatuses(): Promise<string[]>;
 }
 
-export async function launchChromium(opts: ChromiumOptions): Promise<ChromiumHandle> {
+export async function launchChromium(opts: LaunchOptions): Promise<ChromiumUnderTest> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'pk-chromium-'));
   let browser: Browser | undefined;
   try {
@@ -50,29 +31,24 @@ export async function launchChromium(opts: ChromiumOptions): Promise<ChromiumHan
       enableExtensions: true,
       userDataDir,
       args: buildChromiumArgs(opts),
-      ...(opts.attachToWorker === true ? {} : { targetFilter: isNotServiceWorker }),
+      // Never attach to the extension's worker: an attached DevTools client keeps
+      // it alive and hides the bugs where it dies mid-challenge.
+      // docs/browser-behaviour.md#chromium-worker-idle-kill
+      targetFilter: (target: Target) => target.type() !== TargetType.SERVICE_WORKER,
     });
-    // Browser contexts made by newContext() are incognito, so the extension must
-    // be enabled there: CDP's Extensions.loadUnpacked takes `enableInIncognito`
-    // (puppeteer-core 24's installExtension does not pass it on).
     const session = await browser.target().createCDPSession();
-    const { id: extensionId } = (await session.send('Extensions.loadUnpacked', {
-      path: opts.extensionDir,
-      enableInIncognito: true,
-    } as { path: string })) as { id: string };
-    await session.detach();
-    return makeHandle(browser, extensionId, userDataDir, opts);
+    // freshPage() contexts are incognito, so the extension must be enabled there:
+    // CDP's Extensions.loadUnpacked takes `enableInIncognito` (puppeteer-core
+    // 24's installExtension has no such option). docs/browser-behaviour.md#incognito
+    const { id } = await session.send('Extensions.loadUnpacked', { path: opts.extensionDir, enableInIncognito: true });
+    return new Chromium(browser, session, id, userDataDir);
   } catch (error) {
-    await shutDownChromium(browser, userDataDir);
+    await shutDown(browser, userDataDir);
     throw error;
   }
 }
 
-function isNotServiceWorker(target: Target): boolean {
-  return target.type() !== 'service_worker';
-}
-
-function buildChromiumArgs(opts: ChromiumOptions): string[] {
+function buildChromiumArgs(opts: LaunchOptions): string[] {
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -83,108 +59,180 @@ function buildChromiumArgs(opts: ChromiumOptions): string[] {
     '--disable-sync',
     '--disable-default-apps',
     '--enable-unsafe-extension-debugging',
+    // The https origin is self-signed.
     '--ignore-certificate-errors',
   ];
-  if (opts.pacUrl !== undefined) {
-    args.push(`--proxy-pac-url=${opts.pacUrl}`);
-  } else if (opts.proxyPort !== undefined) {
-    // Without <-loopback>, Chromium never proxies 127.0.0.1/localhost.
-    args.push(`--proxy-server=http://127.0.0.1:${opts.proxyPort}`, '--proxy-bypass-list=<-loopback>');
-  }
-  return [...args, ...(opts.extraArgs ?? [])];
+  if (opts.pacUrl !== undefined) args.push(`--proxy-pac-url=${opts.pacUrl}`);
+  // Without <-loopback>, Chromium never proxies 127.0.0.1/localhost.
+  else if (opts.proxyPort !== undefined) args.push(`--proxy-server=http://127.0.0.1:${opts.proxyPort}`, '--proxy-bypass-list=<-loopback>');
+  return args;
 }
 
-function makeHandle(browser: Browser, extensionId: string, userDataDir: string, opts: ChromiumOptions): ChromiumHandle {
-  const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
-  const openExtensionPage = async (path: string, context?: BrowserContext) => {
-    const page = await (context ?? browser).newPage();
-    await page.goto(extensionUrl(path), { waitUntil: 'load' });
+class Chromium implements ChromiumUnderTest {
+  readonly name = 'chromium';
+  readonly extensionOrigin: string;
+  readonly quirks = {
+    // Headless Chromium has no login dialog: a 401 nobody answers fails.
+    unansweredSite401: (url: string) => `error: net::ERR_INVALID_AUTH_CREDENTIALS at ${url}`,
+    // `{cancel: true}` cancels the authentication, not the request: the proxy's 407 page shows.
+    cancelledStatus: 407,
+    // onErrorOccurred carries no proxy in Chromium.
+    errorsNameTheProxy: false,
+    reportName: /Browser: Chrom(e|ium) \d+/,
+  } as const;
+  readonly #contexts: BrowserContext[] = [];
+  #messaging: Page | undefined;
+
+  constructor(
+    readonly browser: Browser,
+    private readonly session: CDPSession,
+    readonly extensionId: string,
+    private readonly userDataDir: string,
+  ) {
+    this.extensionOrigin = `chrome-extension://${extensionId}/`;
+  }
+
+  extensionUrl(path: string): string {
+    return `${this.extensionOrigin}${path.replace(/^\//, '')}`;
+  }
+
+  /**
+   * Chromium hook: a new incognito context has its own proxy-auth cache and
+   * sockets, so its first request is challenged afresh (the PAC of the launch
+   * applies in it too). The extension is enabled in incognito, so every
+   * scenario also proves it answers there. docs/browser-behaviour.md#credential-caches
+   */
+  async freshPage(_proxyPort: number): Promise<Page> {
+    const context = await this.browser.createBrowserContext();
+    this.#contexts.push(context);
+    return context.newPage();
+  }
+
+  async openExtensionPage(path: string): Promise<Page> {
+    const page = await this.browser.newPage();
+    await page.goto(this.extensionUrl(path), { waitUntil: 'load' });
     return page;
-  };
-  return {
-    browser,
-    extensionId,
-    pid: browser.process()?.pid,
-    extensionUrl,
-    newContext: (proxyPort = opts.proxyPort) => createContext(browser, proxyPort),
-    openExtensionPage,
-    waitForPrompt: (timeoutMs = 15_000) => waitForPromptPage(browser, extensionId, timeoutMs),
-    countPromptWindows: async () => listPromptTargets(browser, extensionId).length,
-    stopServiceWorkers: () => stopExtensionWorkers(browser, extensionId, openExtensionPage),
-    serviceWorkerStatuses: () => readWorkerStatuses(browser, extensionId, openExtensionPage),
-    close: () => shutDownChromium(browser, userDataDir),
-  };
-}
-
-function createContext(browser: Browser, proxyPort: number | undefined): Promise<BrowserContext> {
-  if (proxyPort === undefined) return browser.createBrowserContext();
-  return browser.createBrowserContext({
-    proxyServer: `http://127.0.0.1:${proxyPort}`,
-    proxyBypassList: ['<-loopback>'],
-  });
-}
-
-function isPromptTarget(target: Target, extensionId: string): boolean {
-  const url = target.url();
-  return target.type() === 'page' && url.startsWith(`chrome-extension://${extensionId}/`) && url.includes(PROMPT_PATH);
-}
-
-function listPromptTargets(browser: Browser, extensionId: string): Target[] {
-  return browser.targets().filter((t) => isPromptTarget(t, extensionId));
-}
-
-async function waitForPromptPage(browser: Browser, extensionId: string, timeoutMs: number): Promise<Page> {
-  const target = await browser.waitForTarget((t) => isPromptTarget(t, extensionId), {
-    timeout: timeoutMs,
-  });
-  return target.asPage();
-}
-
-/**
- * Stops the extension's worker the way Chrome does when it idles out, so the
- * next challenge meets a cold worker. The ServiceWorker CDP domain must be
- * enabled first, on a session of a page (the browser target has no such
- * domain), and an extension page is used so no web page is involved.
- */
-async function stopExtensionWorkers(
-  browser: Browser,
-  extensionId: string,
-  openExtensionPage: (path: string) => Promise<Page>,
-): Promise<void> {
-  const existing = await findExtensionPage(browser, extensionId);
-  const page = existing ?? (await openExtensionPage('manifest.json'));
-  const session = await page.createCDPSession();
-  try {
-    const seen = trackWorkerStatuses(session, extensionId, true);
-    await session.send('ServiceWorker.enable');
-    await session.send('ServiceWorker.stopAllWorkers');
-    await waitForAllStopped(seen, 5_000);
-  } finally {
-    await session.detach().catch(() => undefined);
-    if (existing === undefined) await page.close().catch(() => undefined);
   }
-}
 
-// ServiceWorker.enable replays every known version as workerVersionUpdated, so
-// this map reflects the extension's workers without attaching to them (an
-// attached client would keep the worker alive).
-// With `history`, each version's statuses accumulate, so a worker that was
-// stopped and at once woken again (a pending event, an open extension page
-// sending a message) still counts as stopped.
-function trackWorkerStatuses(session: CDPSession, extensionId: string, history = false): Map<string, string> {
-  const statuses = new Map<string, string>();
-  session.on('ServiceWorker.workerVersionUpdated', (event) => {
-    for (const version of event.versions) {
-      if (version.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) {
+  async messagingPage(): Promise<Page> {
+    if (this.#messaging === undefined || this.#messaging.isClosed()) this.#messaging = await this.openExtensionPage(MESSAGING_PAGE);
+    return this.#messaging;
+  }
+
+  async waitForPrompt(timeoutMs = 15_000): Promise<Page> {
+    const target = await this.browser.waitForTarget((t) => this.#isPrompt(t), { timeout: timeoutMs });
+    return target.asPage();
+  }
+
+  async countPromptWindows(): Promise<number> {
+    return Promise.resolve(this.browser.targets().filter((t) => this.#isPrompt(t)).length);
+  }
+
+  watchPromptWindows(): PromptWatch {
+    const seen = new Set<Target>();
+    const onTarget = (target: Target) => {
+      if (this.#isPrompt(target)) seen.add(target);
+    };
+    this.browser.on('targetcreated', onTarget);
+    this.browser.on('targetchanged', onTarget);
+    return {
+      count: () => seen.size,
+      stop: () => {
+        this.browser.off('targetcreated', onTarget);
+        this.browser.off('targetchanged', onTarget);
+      },
+    };
+  }
+
+  async readBadge(): Promise<string> {
+    return readBadgeText(await this.messagingPage());
+  }
+
+  /**
+   * Stops the worker the way Chrome does when it idles out (DevTools' "stop").
+   * CDP's ServiceWorker domain needs a page session and `enable` first; the
+   * page is an icon, which sends no message, and stays open (closing a window
+   * is an event that wakes the worker). Resolves once CDP reported the stop;
+   * whether something woke it again since is isBackgroundRunning()'s question.
+   * docs/browser-behaviour.md#waking-the-worker
+   */
+  async stopBackground(): Promise<void> {
+    const page = await this.#quietPage();
+    const session = await page.createCDPSession();
+    try {
+      const seen = this.#trackWorkerStatuses(session, true);
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.stopAllWorkers');
+      await waitForStop(seen, 5_000);
+    } finally {
+      await session.detach().catch(() => undefined);
+    }
+  }
+
+  /** The browser target lists every running worker; a stopped one is gone from the list. */
+  async isBackgroundRunning(): Promise<boolean> {
+    const { targetInfos } = await this.session.send('Target.getTargets');
+    return targetInfos.some((t) => t.type === 'service_worker' && t.url.startsWith(this.extensionOrigin));
+  }
+
+  async readWorkerStatuses(): Promise<string[]> {
+    const session = await (await this.#quietPage()).createCDPSession();
+    try {
+      const statuses = this.#trackWorkerStatuses(session, false);
+      await session.send('ServiceWorker.enable');
+      // The replay of known versions arrives right after enable.
+      await sleep(200);
+      return [...statuses.values()];
+    } finally {
+      await session.detach().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Browser.setDownloadBehavior is browser-level: on the browser target's
+   * session it also covers downloads started from a blob: URL.
+   */
+  async allowDownloads(dir: string): Promise<void> {
+    await this.session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
+  }
+
+  async setColorScheme(page: Page, scheme: 'dark' | 'light'): Promise<void> {
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+  }
+
+  async close(): Promise<void> {
+    for (const context of this.#contexts.splice(0)) await context.close().catch(() => undefined);
+    await shutDown(this.browser, this.userDataDir);
+  }
+
+  #isPrompt(target: Target): boolean {
+    return target.type() === TargetType.PAGE && target.url().startsWith(this.extensionUrl(PROMPT_PATH));
+  }
+
+  #quiet: Page | undefined;
+  async #quietPage(): Promise<Page> {
+    if (this.#quiet === undefined || this.#quiet.isClosed()) this.#quiet = await this.openExtensionPage(QUIET_PAGE);
+    return this.#quiet;
+  }
+
+  // ServiceWorker.enable replays every known version as workerVersionUpdated,
+  // so this reflects the extension's workers without attaching to them. With
+  // `history`, each version's statuses accumulate, so a stop is seen even if
+  // something woke the worker right after.
+  #trackWorkerStatuses(session: CDPSession, history: boolean): Map<string, string> {
+    const statuses = new Map<string, string>();
+    session.on('ServiceWorker.workerVersionUpdated', (event) => {
+      for (const version of event.versions) {
+        if (!version.scriptURL.startsWith(this.extensionOrigin)) continue;
         const before = history ? statuses.get(version.versionId) : undefined;
         statuses.set(version.versionId, before === undefined ? version.runningStatus : `${before},${version.runningStatus}`);
       }
-    }
-  });
-  return statuses;
+    });
+    return statuses;
+  }
 }
 
-async function waitForAllStopped(seen: Map<string, string>, timeoutMs: number): Promise<void> {
+async function waitForStop(seen: Map<string, string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (seen.size > 0 && [...seen.values()].every((s) => s.split(',').includes('stopped'))) return;
@@ -193,45 +241,15 @@ async function waitForAllStopped(seen: Map<string, string>, timeoutMs: number): 
   throw new Error(`extension service worker did not stop: ${JSON.stringify([...seen])}`);
 }
 
-/** Running status of the extension's worker(s), e.g. ['running'] or ['stopped'], observed without attaching. */
-async function readWorkerStatuses(
-  browser: Browser,
-  extensionId: string,
-  openExtensionPage: (path: string) => Promise<Page>,
-): Promise<string[]> {
-  const existing = await findExtensionPage(browser, extensionId);
-  const page = existing ?? (await openExtensionPage('manifest.json'));
-  const session = await page.createCDPSession();
-  try {
-    const statuses = trackWorkerStatuses(session, extensionId);
-    await session.send('ServiceWorker.enable');
-    // The replay of known versions arrives right after enable.
-    await sleep(200);
-    return [...statuses.values()];
-  } finally {
-    await session.detach().catch(() => undefined);
-    if (existing === undefined) await page.close().catch(() => undefined);
-  }
-}
-
-async function findExtensionPage(browser: Browser, extensionId: string): Promise<Page | undefined> {
-  for (const page of await browser.pages()) {
-    if (page.url().startsWith(`chrome-extension://${extensionId}/`)) return page;
-  }
-  return undefined;
-}
-
-async function shutDownChromium(browser: Browser | undefined, userDataDir: string): Promise<void> {
+async function shutDown(browser: Browser | undefined, userDataDir: string): Promise<void> {
   const pid = browser?.process()?.pid;
-  if (browser !== undefined) {
-    await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
-  }
+  if (browser !== undefined) await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
   if (pid !== undefined) killProcessTree(pid);
   await rm(userDataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
 }
 
-// puppeteer starts Chromium detached (its own process group); killing the
-// group also reaps zygote/renderer children if close() did not finish.
+// puppeteer starts the browser detached (its own process group); killing the
+// group also reaps children if close() did not finish.
 export function killProcessTree(pid: number): void {
   for (const target of [-pid, pid]) {
     try {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 // test/e2e/support → repo root, so paths work whatever the cwd of vitest is.
-const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 export const CHROME_DIST = resolve(REPO_ROOT, 'dist/chrome');
 export const FIREFOX_DIST = resolve(REPO_ROOT, 'dist/firefox');

@@ -2,109 +2,89 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { BrowserUnderTest, LaunchOptions, PromptWatch } from './browser';
 import { killProcessTree } from './chromium';
-import { FIREFOX_EXTENSION_UUID, GECKO_ID, PROMPT_PATH } from './extension';
+import { FIREFOX_EXTENSION_UUID, GECKO_ID, OPTIONS_PATH, PROMPT_PATH } from './extension';
+import { readBadgeText } from './messages';
 import { sleep } from './ports';
 
 const FIREFOX_BIN = '/usr/bin/firefox-esr';
+/** Short enough that stopBackground() takes seconds; the default is 30 000 ms. */
+const SHORT_IDLE_MS = 1_000;
 
-export interface FirefoxOptions {
-  extensionDir: string;
-  /** squid port for HTTP and HTTPS (CONNECT); loopback is proxied too. */
-  proxyPort?: number;
-  /** PAC URL (e.g. from makePacUrl); wins over proxyPort. */
-  pacUrl?: string;
-  /**
-   * Reuse a profile from an earlier launch (close({ keepProfile: true })).
-   * Firefox caches proxy credentials per browser process, so a relaunch with
-   * the same profile is how a test gets a fresh challenge while keeping what
-   * the extension stored.
-   */
-  profileDir?: string;
+export interface FirefoxLaunchOptions extends LaunchOptions {
   /** Gecko id whose moz-extension:// host is pinned. Default GECKO_ID. */
   geckoId?: string;
   extraPrefs?: Record<string, unknown>;
 }
 
-export interface FirefoxHandle {
-  browser: Browser;
-  profileDir: string;
-  pid: number | undefined;
-  /** Id returned by the BiDi install (the gecko id). */
-  extensionId: string;
-  extensionUrl(path: string): string;
-  openExtensionPage(path: string, timeoutMs?: number): Promise<Page>;
-  waitForPrompt(timeoutMs?: number): Promise<Page>;
-  countPromptWindows(): Promise<number>;
-  /** Closes Firefox; removes the profile unless keepProfile is set. */
-  close(opts?: { keepProfile?: boolean }): Promise<void>;
+export interface FirefoxUnderTest extends BrowserUnderTest {
+  readonly name: 'firefox';
+  readonly profileDir: string;
+  /** The id the BiDi install returned (the gecko id). */
+  readonly extensionId: string;
+  /** Closes and starts Firefox again on the same profile: the extension's storage and address survive. */
+  relaunch(extraPrefs?: Record<string, unknown>): Promise<void>;
+  /** What about:addons → "Run in Private Windows" → Allow does. */
+  allowInPrivateWindows(): Promise<void>;
 }
 
-export async function makeFirefoxProfileDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'pk-firefox-'));
+export function asFirefox(browser: BrowserUnderTest): FirefoxUnderTest {
+  if (!(browser instanceof Firefox)) throw new Error(`not Firefox: ${browser.name}`);
+  return browser;
 }
 
-export async function launchFirefox(opts: FirefoxOptions): Promise<FirefoxHandle> {
-  const profileDir = opts.profileDir ?? (await makeFirefoxProfileDir());
-  let browser: Browser | undefined;
+export async function launchFirefox(opts: FirefoxLaunchOptions): Promise<FirefoxUnderTest> {
+  const profileDir = await mkdtemp(join(tmpdir(), 'pk-firefox-'));
+  const firefox = new Firefox(opts, profileDir);
   try {
-    browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX_BIN,
-      headless: true,
-      protocol: 'webDriverBiDi',
-      // BiDi webExtension.install needs system access on ESR 153.
-      args: ['--remote-allow-system-access'],
-      userDataDir: profileDir,
-      // The https origin is self-signed; this is the BiDi session capability.
-      acceptInsecureCerts: true,
-      extraPrefsFirefox: buildFirefoxPrefs(opts),
-    });
-    // Installed as a temporary add-on; it is gone after close, but with the
-    // keep* prefs its storage and UUID survive a relaunch on this profile.
-    const extensionId = await browser.installExtension(opts.extensionDir);
-    return makeHandle(browser, extensionId, profileDir);
+    await firefox.start();
   } catch (error) {
-    await shutDownFirefox(browser, profileDir, opts.profileDir !== undefined);
+    await firefox.close();
     throw error;
   }
+  return firefox;
 }
 
-export function buildFirefoxPrefs(opts: FirefoxOptions): Record<string, unknown> {
+function buildFirefoxPrefs(opts: FirefoxLaunchOptions): Record<string, unknown> {
   return {
     ...proxyPrefs(opts),
     // Otherwise Firefox never proxies 127.0.0.1/localhost.
     'network.proxy.allow_hijacking_localhost': true,
     'network.proxy.no_proxies_on': '',
     // Pin moz-extension://<uuid>/ so pages have a known address across runs.
-    'extensions.webextensions.uuids': JSON.stringify({
-      [opts.geckoId ?? GECKO_ID]: FIREFOX_EXTENSION_UUID,
-    }),
+    'extensions.webextensions.uuids': JSON.stringify({ [opts.geckoId ?? GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+    // The temporary add-on is gone after close; with these its storage and
+    // address survive a relaunch on this profile.
     'extensions.webextensions.keepStorageOnUninstall': true,
     'extensions.webextensions.keepUuidOnUninstall': true,
     // <all_urls> must be granted at install or onAuthRequired never fires
     // for the proxy (default on 153; set so an older default cannot bite).
     'extensions.originControls.grantByDefault': true,
+    // Grants optional permissions without the doorhanger a headless test cannot
+    // click (the request itself still comes from a click in the page).
+    'extensions.webextOptionalPermissionPrompts': false,
+    // Firefox opens at most 32 connections to one proxy by default, so no more
+    // than 32 challenges can wait at once; the many-challenges scenario needs
+    // more in flight, as behind a busy page with several proxies' worth of
+    // requests. docs/browser-behaviour.md#parking-limits
+    'network.http.max-persistent-connections-per-proxy': 128,
     ...quietPrefs(),
     ...(opts.extraPrefs ?? {}),
   };
 }
 
-function proxyPrefs(opts: FirefoxOptions): Record<string, unknown> {
-  if (opts.pacUrl !== undefined) {
-    return { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': opts.pacUrl };
-  }
-  if (opts.proxyPort !== undefined) {
-    return {
-      'network.proxy.type': 1,
-      'network.proxy.share_proxy_settings': false,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': opts.proxyPort,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': opts.proxyPort,
-    };
-  }
-  return { 'network.proxy.type': 0 };
+function proxyPrefs(opts: LaunchOptions): Record<string, unknown> {
+  if (opts.pacUrl !== undefined) return { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': opts.pacUrl };
+  if (opts.proxyPort === undefined) return { 'network.proxy.type': 0 };
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.share_proxy_settings': false,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': opts.proxyPort,
+    'network.proxy.ssl': '127.0.0.1',
+    'network.proxy.ssl_port': opts.proxyPort,
+  };
 }
 
 // puppeteer already disables updates, telemetry, safebrowsing and first-run
@@ -140,36 +120,228 @@ function quietPrefs(): Record<string, unknown> {
   };
 }
 
-function makeHandle(browser: Browser, extensionId: string, profileDir: string): FirefoxHandle {
-  const extensionUrl = (path: string) => `moz-extension://${FIREFOX_EXTENSION_UUID}/${path.replace(/^\//, '')}`;
-  return {
-    browser,
-    profileDir,
-    pid: browser.process()?.pid,
-    extensionId,
-    extensionUrl,
-    openExtensionPage: (path, timeoutMs = 15_000) => openPageWithoutWaiting(browser, extensionUrl(path), timeoutMs),
-    waitForPrompt: (timeoutMs = 15_000) => waitForPromptPage(browser, timeoutMs),
-    countPromptWindows: async () => (await findPromptPages(browser)).length,
-    close: ({ keepProfile = false } = {}) => shutDownFirefox(browser, profileDir, keepProfile),
-  };
-}
+class Firefox implements FirefoxUnderTest {
+  readonly name = 'firefox';
+  readonly extensionOrigin = `moz-extension://${FIREFOX_EXTENSION_UUID}/`;
+  readonly quirks = {
+    // Firefox opens its own login dialog for the 401 (invisible headless): the load hangs.
+    unansweredSite401: () => undefined,
+    cancelledStatus: undefined,
+    // onErrorOccurred carries proxyInfo in Firefox.
+    errorsNameTheProxy: true,
+    reportName: /Browser: Firefox 153/,
+  } as const;
+  extensionId = '';
+  #browser: Browser | undefined;
+  #messaging: Page | undefined;
+  #downloadDir: string | undefined;
+  /** Squid ports this process has met a challenge from (and so may hold credentials for). */
+  readonly #challenged = new Set<number>();
 
-/**
- * page.goto('moz-extension://…') never resolves over BiDi on ESR 153, so the
- * navigation is started without awaiting and the document is polled.
- */
-async function openPageWithoutWaiting(browser: Browser, url: string, timeoutMs: number): Promise<Page> {
-  const page = await browser.newPage();
-  void page.goto(url, { timeout: timeoutMs }).catch(() => undefined);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const state = await readLocation(page);
-    if (state !== null && state.href.startsWith(url) && state.readyState === 'complete') return page;
-    await sleep(100);
+  constructor(
+    private readonly opts: FirefoxLaunchOptions,
+    readonly profileDir: string,
+  ) {}
+
+  get browser(): Browser {
+    if (this.#browser === undefined) throw new Error('Firefox is not running');
+    return this.#browser;
   }
-  await page.close().catch(() => undefined);
-  throw new Error(`extension page did not load within ${timeoutMs} ms: ${url}`);
+
+  async start(extraPrefs: Record<string, unknown> = {}): Promise<void> {
+    this.#browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_BIN,
+      headless: true,
+      protocol: 'webDriverBiDi',
+      // BiDi webExtension.install and the chrome scope need system access on ESR 153.
+      args: ['--remote-allow-system-access'],
+      userDataDir: this.profileDir,
+      // The https origin is self-signed; this is the BiDi session capability.
+      acceptInsecureCerts: true,
+      extraPrefsFirefox: { ...buildFirefoxPrefs(this.opts), ...extraPrefs },
+    });
+    this.extensionId = await this.#browser.installExtension(this.opts.extensionDir);
+    this.#challenged.clear();
+    this.#messaging = undefined;
+    if (this.#downloadDir !== undefined) await this.allowDownloads(this.#downloadDir);
+  }
+
+  async relaunch(extraPrefs?: Record<string, unknown>): Promise<void> {
+    await this.#stopProcess();
+    await this.start(extraPrefs);
+  }
+
+  extensionUrl(path: string): string {
+    return `${this.extensionOrigin}${path.replace(/^\//, '')}`;
+  }
+
+  /**
+   * Firefox hook: it caches proxy credentials per browser process, and a new
+   * BrowserContext shares that cache (no fresh challenge). So a proxy this
+   * process has already met is made fresh by a relaunch on the same profile.
+   * docs/browser-behaviour.md#credential-caches
+   */
+  async freshPage(proxyPort: number): Promise<Page> {
+    if (this.#challenged.has(proxyPort)) await this.relaunch();
+    this.#challenged.add(proxyPort);
+    return this.browser.newPage();
+  }
+
+  /**
+   * page.goto('moz-extension://…') never resolves over BiDi on ESR 153, so
+   * the navigation is started without awaiting and the document is polled.
+   * docs/browser-behaviour.md#firefox-extension-pages
+   */
+  async openExtensionPage(path: string, timeoutMs = 15_000): Promise<Page> {
+    const url = this.extensionUrl(path);
+    const page = await this.browser.newPage();
+    void page.goto(url, { timeout: timeoutMs }).catch(() => undefined);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const state = await readLocation(page);
+      if (state !== null && state.href.startsWith(url) && state.readyState === 'complete') return page;
+      await sleep(100);
+    }
+    await page.close().catch(() => undefined);
+    throw new Error(`extension page did not load within ${timeoutMs} ms: ${url}`);
+  }
+
+  async messagingPage(): Promise<Page> {
+    if (this.#messaging === undefined || this.#messaging.isClosed()) this.#messaging = await this.openExtensionPage(OPTIONS_PATH);
+    return this.#messaging;
+  }
+
+  async waitForPrompt(timeoutMs = 15_000): Promise<Page> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const [page] = await this.#findPromptPages();
+      if (page !== undefined) return page;
+      await sleep(200);
+    }
+    throw new Error(`no prompt window within ${timeoutMs} ms`);
+  }
+
+  async countPromptWindows(): Promise<number> {
+    return (await this.#findPromptPages()).length;
+  }
+
+  /** BiDi reports the popup's URL late (about:blank), so the watch polls each page's own location. */
+  watchPromptWindows(): PromptWatch {
+    const seen = new Set<Page>();
+    let running = true;
+    void (async () => {
+      while (running) {
+        for (const page of await this.#findPromptPages().catch(() => [])) seen.add(page);
+        await sleep(150);
+      }
+    })();
+    return {
+      count: () => seen.size,
+      stop: () => {
+        running = false;
+      },
+    };
+  }
+
+  async readBadge(): Promise<string> {
+    return readBadgeText(await this.messagingPage());
+  }
+
+  /**
+   * Firefox suspends an idle event page after extensions.background.idle.timeout
+   * ms. The timer is armed with the value at its start, so the pref is set at a
+   * relaunch; once the event page is stopped the pref is cleared again, so the
+   * page the next event wakes idles as usual. docs/browser-behaviour.md#firefox-event-page-suspend
+   */
+  async stopBackground(): Promise<void> {
+    await this.relaunch({ 'extensions.background.idle.timeout': SHORT_IDLE_MS });
+    // Installing the add-on starts the event page; it idles out SHORT_IDLE_MS later.
+    const deadline = Date.now() + 15_000;
+    while ((await this.isBackgroundRunning()) && Date.now() < deadline) await sleep(100);
+    if (await this.isBackgroundRunning()) throw new Error('the event page did not suspend');
+    await this.#evaluateInChrome(`Services.prefs.clearUserPref("extensions.background.idle.timeout"); "ok"`);
+  }
+
+  async isBackgroundRunning(): Promise<boolean> {
+    const state = await this.#evaluateInChrome(`WebExtensionPolicy.getByID(${JSON.stringify(this.extensionId)}).extension.backgroundState`);
+    return state !== 'stopped';
+  }
+
+  /** BiDi browser.setDownloadBehavior with no userContexts covers every context, extension pages included. */
+  async allowDownloads(dir: string): Promise<void> {
+    this.#downloadDir = dir;
+    await bidiSend(this.browser, 'browser.setDownloadBehavior', { downloadBehavior: { type: 'allowed', destinationFolder: dir } });
+  }
+
+  /**
+   * ESR 153 has no BiDi colour-scheme emulation and puppeteer's
+   * emulateMediaFeatures is CDP-only, so the content override pref is set
+   * (with a dark OS theme, for the native widgets a dark-mode user has).
+   */
+  async setColorScheme(_page: Page, scheme: 'dark' | 'light'): Promise<void> {
+    const dark = scheme === 'dark';
+    await this.#evaluateInChrome(
+      `Services.prefs.setIntPref("layout.css.prefers-color-scheme.content-override", ${dark ? 0 : 1});
+       Services.prefs.setIntPref("ui.systemUsesDarkTheme", ${dark ? 1 : 0}); "ok"`,
+    );
+  }
+
+  async allowInPrivateWindows(): Promise<void> {
+    const id = JSON.stringify(this.extensionId);
+    const result = await this.#evaluateInChrome(`(async () => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+      const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+      await ExtensionPermissions.add(${id}, { permissions: ["internal:privateBrowsingAllowed"], origins: [] });
+      await (await AddonManager.getAddonByID(${id})).reload();
+      return "allowed";
+    })()`);
+    if (result !== 'allowed') throw new Error(`could not allow private windows: ${String(result)}`);
+    this.#messaging = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#stopProcess();
+    await rm(this.profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
+  }
+
+  async #stopProcess(): Promise<void> {
+    const browser = this.#browser;
+    this.#browser = undefined;
+    const pid = browser?.process()?.pid;
+    if (browser !== undefined) await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
+    if (pid === undefined) return;
+    killProcessTree(pid);
+    // The profile lock must be released before a relaunch on the same profile.
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && isAlive(pid)) await sleep(100);
+  }
+
+  /** The prompt popup's page.url() can read about:blank, so each page is asked itself. */
+  async #findPromptPages(): Promise<Page[]> {
+    const found: Page[] = [];
+    for (const page of await this.browser.pages()) {
+      const href = (await readLocation(page))?.href ?? page.url();
+      if (href.startsWith(this.extensionUrl(PROMPT_PATH))) found.push(page);
+    }
+    return found;
+  }
+
+  /** Runs privileged script in the browser's chrome scope, which --remote-allow-system-access opens to BiDi. */
+  async #evaluateInChrome(expression: string): Promise<unknown> {
+    const tree = (await bidiSend(this.browser, 'browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })).result as {
+      contexts: Array<{ context: string }>;
+    };
+    const context = tree.contexts[0]?.context;
+    if (context === undefined) throw new Error('no chrome browsing context');
+    const reply = (await bidiSend(this.browser, 'script.evaluate', { expression, target: { context }, awaitPromise: true })).result as {
+      type?: string;
+      result?: { value?: unknown };
+      exceptionDetails?: unknown;
+    };
+    if (reply.type !== 'success') throw new Error(`chrome-scope script failed: ${JSON.stringify(reply)}`);
+    return reply.result?.value;
+  }
 }
 
 async function readLocation(page: Page): Promise<{ href: string; readyState: string } | null> {
@@ -182,47 +354,6 @@ async function readLocation(page: Page): Promise<{ href: string; readyState: str
   } catch {
     return null;
   }
-}
-
-/** The prompt popup's page.url() can read about:blank, so ask each page itself. */
-async function findPromptPages(browser: Browser): Promise<Page[]> {
-  const found: Page[] = [];
-  for (const page of await browser.pages()) {
-    const state = await readLocation(page);
-    const href = state?.href ?? page.url();
-    if (href.startsWith(`moz-extension://${FIREFOX_EXTENSION_UUID}/`) && href.includes(PROMPT_PATH)) {
-      found.push(page);
-    }
-  }
-  return found;
-}
-
-async function waitForPromptPage(browser: Browser, timeoutMs: number): Promise<Page> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [page] = await findPromptPages(browser);
-    if (page !== undefined) return page;
-    await sleep(200);
-  }
-  throw new Error(`no prompt window within ${timeoutMs} ms`);
-}
-
-async function shutDownFirefox(browser: Browser | undefined, profileDir: string, keepProfile: boolean): Promise<void> {
-  const pid = browser?.process()?.pid;
-  if (browser !== undefined) {
-    await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
-  }
-  if (pid !== undefined) {
-    killProcessTree(pid);
-    // The profile lock must be released before a relaunch on the same profile.
-    await waitForProcessEnd(pid, 5_000);
-  }
-  if (!keepProfile) await rm(profileDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
-}
-
-async function waitForProcessEnd(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && isAlive(pid)) await sleep(100);
 }
 
 function isAlive(pid: number): boolean {
@@ -239,7 +370,7 @@ interface BidiConnection {
 }
 
 /** puppeteer's BiDi Browser exposes its session's connection; commands it does not wrap go through it. */
-export function bidiSend(browser: Browser, method: string, params: unknown): Promise<{ result?: unknown }> {
+function bidiSend(browser: Browser, method: string, params: unknown): Promise<{ result?: unknown }> {
   const connection = (browser as unknown as { connection?: BidiConnection }).connection;
   if (connection === undefined) throw new Error('not a WebDriver BiDi browser');
   return connection.send(method, params);

@@ -1,39 +1,28 @@
-export interface PacOptions {
-  /** squid port that challenges; hosts matching `proxiedHosts` go through it. */
-  authProxyPort: number;
-  /** shExpMatch patterns routed through the auth proxy. Default: `origin*.test`. */
-  proxiedHosts?: string[];
-  /** shExpMatch patterns forced DIRECT even if they match `proxiedHosts`. */
-  directHosts?: string[];
-  /** If set, everything else goes through this (open) port instead of DIRECT. */
-  fallbackProxyPort?: number;
-}
+/**
+ * shExpMatch pattern of a host name → the squid port on 127.0.0.1 it goes
+ * through, or a whole `host:port` (e.g. `[::1]:3128`); anything else goes DIRECT.
+ */
+export type HostRoutes = Readonly<Record<string, number | string>>;
 
 /**
- * Builds a PAC script as a data: URL. Chromium's `<-loopback>` bypass rule
- * does not apply to PAC, and loopback is always DIRECT there, so the proxied
- * traffic must use test names (origin*.test) that only squid can resolve.
- * Routing only subresources through the auth port is what produces many
- * concurrent challenges.
+ * One PAC script as a data: URL, for both browsers. Under PAC, loopback is
+ * always DIRECT (Chromium's `<-loopback>` does not apply there), so proxied
+ * traffic uses test names (`*.test`) that only squid resolves, and the pages
+ * on 127.0.0.1 that load them go DIRECT. Routing by host name also gives each
+ * scenario a proxy of its own inside one browser.
  */
-export function makePacUrl(opts: PacOptions): string {
-  return `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(makePacScript(opts)).toString('base64')}`;
-}
-
-export function makePacScript(opts: PacOptions): string {
-  const proxied = opts.proxiedHosts ?? ['origin*.test'];
-  const direct = opts.directHosts ?? [];
-  const fallback = opts.fallbackProxyPort === undefined ? 'DIRECT' : `PROXY 127.0.0.1:${opts.fallbackProxyPort}`;
-  return `function FindProxyForURL(url, host) {
-  var direct = ${JSON.stringify(direct)};
-  var proxied = ${JSON.stringify(proxied)};
-  for (var i = 0; i < direct.length; i++) {
-    if (shExpMatch(host, direct[i])) return "DIRECT";
+export function makePacUrl(routes: HostRoutes): string {
+  const script = `function FindProxyForURL(url, host) {
+  var routes = ${JSON.stringify(toAuthorities(routes))};
+  for (var pattern in routes) {
+    if (shExpMatch(host, pattern)) return "PROXY " + routes[pattern];
   }
-  for (var j = 0; j < proxied.length; j++) {
-    if (shExpMatch(host, proxied[j])) return "PROXY 127.0.0.1:${opts.authProxyPort}";
-  }
-  return ${JSON.stringify(fallback)};
+  return "DIRECT";
 }
 `;
+  return `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(script).toString('base64')}`;
+}
+
+function toAuthorities(routes: HostRoutes): Record<string, string> {
+  return Object.fromEntries(Object.entries(routes).map(([pattern, to]) => [pattern, typeof to === 'number' ? `127.0.0.1:${to}` : to]));
 }

@@ -147,6 +147,26 @@ export function failedAttempts(entries: AccessEntry[], user: string, port?: numb
   return entries.filter((e) => e.status === 407 && e.user === user && (port === undefined || e.port === port)).length;
 }
 
+/** Waits until squid let `user` through `port` (to `url`, by `method`, when given). */
+export function waitForAccepted(
+  squid: Squid,
+  want: { port: number; user: string; url?: string; method?: string },
+  timeoutMs = 10_000,
+): Promise<AccessEntry[]> {
+  return squid.waitForAccessLog(
+    (entries) =>
+      entries.some(
+        (e) =>
+          e.port === want.port &&
+          e.status === 200 &&
+          e.user === want.user &&
+          (want.url === undefined || e.url === want.url) &&
+          (want.method === undefined || e.method === want.method),
+      ),
+    timeoutMs,
+  );
+}
+
 /** Counts 407 answers to requests that carried no credentials at all (challenges). */
 export function challenges(entries: AccessEntry[], port?: number): number {
   return entries.filter((e) => e.status === 407 && e.user === null && (port === undefined || e.port === port)).length;

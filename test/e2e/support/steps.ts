@@ -1,96 +1,12 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { sleep } from './ports';
 
 /**
- * Steps both browsers' scenarios share. They drive the built extension the
- * way a user or the extension's own pages do: through the prompt window and
- * the typed messages of src/messaging (never by reaching into the worker).
+ * What a user does and sees in the extension's pages (prompt, popup, options),
+ * the same in both browsers. Every read is bounded: a page can be mid-navigation.
  */
-
-export interface SeedCredential {
-  host: string;
-  port: number;
-  realm?: string;
-  username: string;
-  password: string;
-  scope?: 'device' | 'session';
-}
-
-interface Reply<T> {
-  ok: boolean;
-  value?: T;
-  error?: string;
-}
-
-/** Sends one protocol message from an extension page (the only senders the background trusts). */
-export async function sendFromExtensionPage<T>(page: Page, type: string, payload: unknown): Promise<T> {
-  const reply = (await page.evaluate(
-    (t, p) =>
-      (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
-        type: t,
-        payload: p,
-      }),
-    type,
-    payload as never,
-  )) as Reply<T> | undefined;
-  if (!reply?.ok) throw new Error(`${type} failed: ${reply?.error ?? 'no answer'}`);
-  return reply.value as T;
-}
-
-/**
- * Saves a credential through the product's own path: a prompt submit for a
- * prompt the background does not know (the "background restarted while the
- * prompt was open" path) saves it and answers nothing.
- */
-export async function seedCredential(extensionPage: Page, c: SeedCredential): Promise<void> {
-  const result = await sendFromExtensionPage<{ saved: boolean }>(extensionPage, 'prompt:submit', {
-    promptId: 'seed-from-test',
-    proxy: { host: c.host, port: c.port },
-    realm: c.realm ?? '',
-    username: c.username,
-    password: c.password,
-    scope: c.scope ?? 'device',
-  });
-  if (!result.saved) throw new Error('seedCredential: not saved');
-}
-
-export interface LogRow {
-  proxy: string;
-  outcome: string;
-  url: string;
-  attempt: number;
-  requestId: string;
-  scheme: string;
-  realm: string;
-  username?: string;
-  final?: { statusCode?: number; error?: string };
-}
-
-export function readLog(extensionPage: Page, limit = 1000): Promise<LogRow[]> {
-  return sendFromExtensionPage<LogRow[]>(extensionPage, 'log:list', { limit });
-}
-
-export interface SavedCredential {
-  id: string;
-  proxy: { host: string; port: number };
-  username: string;
-  rejected: boolean;
-  scope: string;
-}
-
-export async function listCredentials(extensionPage: Page): Promise<SavedCredential[]> {
-  return (await sendFromExtensionPage<{ credentials: SavedCredential[] }>(extensionPage, 'credentials:list', {})).credentials;
-}
-
-/** The times the background started (storage.session), to prove a worker/event page was restarted. */
-export async function backgroundStarts(extensionPage: Page): Promise<number[]> {
-  const starts = await extensionPage.evaluate(async () => {
-    const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } })
-      .chrome;
-    return (await api.storage.session.get('backgroundStarts'))['backgroundStarts'];
-  });
-  return Array.isArray(starts) ? (starts as number[]) : [];
-}
 
 /** What the prompt window says, once it has loaded its state from the background. */
 export async function readPrompt(prompt: Page): Promise<string> {
@@ -152,9 +68,6 @@ export async function readShowing(options: Page): Promise<{ shown: number; total
   const match = /(\d+) of (\d+)/.exec(text);
   return match ? { shown: Number(match[1]), total: Number(match[2]) } : undefined;
 }
-
-// ---- Added for the Chromium diagnostics scenarios (test/e2e/chromium-diagnostics.e2e.test.ts).
-// Browser-neutral: they only read and click the options page.
 
 /**
  * Narrows the options page's log with its own filters, as a user would: clear,
@@ -295,13 +208,6 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** The action badge text ("" / a count / "!"), read from one of the extension's own pages. */
-export function readBadgeText(extensionPage: Page): Promise<string> {
-  return extensionPage.evaluate(() =>
-    (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}),
-  );
-}
-
 /** Presses Esc in the prompt; the window closes itself on cancel, which may cut the keyup short. */
 export async function cancelPromptWithEsc(prompt: Page): Promise<void> {
   await prompt.waitForSelector('input[name=username]');
@@ -310,4 +216,41 @@ export async function cancelPromptWithEsc(prompt: Page): Promise<void> {
     if (prompt.isClosed() || (error instanceof Error && error.name === 'TargetCloseError')) return;
     throw error;
   });
+}
+
+/** Text of an element, or null when there is none (bounded). */
+export async function readText(page: Page, selector: string): Promise<string | null> {
+  return Promise.race([page.evaluate((s) => document.querySelector(s)?.textContent ?? null, selector), sleep(2_000).then(() => null)]);
+}
+
+/** The number in a "N requests are waiting…" line (prompt or popup), or undefined before it shows. */
+export async function readWaitingCount(page: Page): Promise<number | undefined> {
+  const text = await readText(page, '[data-testid=waiting]');
+  const n = text === null ? null : /\d+/.exec(text);
+  return n === null ? undefined : Number(n[0]);
+}
+
+/**
+ * Waits for a finished download matching `pattern` that is not in `before`.
+ * Chromium writes `<name>.crdownload` and Firefox `<name>.part` first, then
+ * rename: a final name with a stable size is a complete file.
+ */
+export async function waitForDownload(
+  dir: string,
+  pattern: RegExp,
+  before: ReadonlySet<string>,
+  timeoutMs = 15_000,
+): Promise<{ name: string; text: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let lastSize = -1;
+  while (Date.now() < deadline) {
+    const name = (await readdir(dir)).find((n) => pattern.test(n) && !before.has(n));
+    if (name !== undefined) {
+      const { size } = await stat(join(dir, name));
+      if (size > 0 && size === lastSize) return { name, text: await readFile(join(dir, name), 'utf8') };
+      lastSize = size;
+    }
+    await sleep(150);
+  }
+  throw new Error(`no download matching ${pattern} in ${dir} within ${timeoutMs} ms`);
 }

@@ -1,0 +1,80 @@
+import type { Browser, Page } from 'puppeteer-core';
+
+export type BrowserName = 'chromium' | 'firefox';
+export const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
+
+export interface LaunchOptions {
+  /** A built extension (dist/chrome, dist/firefox) or a throwaway one. */
+  extensionDir: string;
+  /** PAC data: URL (makePacUrl): how the scenarios give each case a proxy of its own. */
+  pacUrl?: string;
+  /** Or one proxy for everything, loopback included. */
+  proxyPort?: number;
+}
+
+/** Counts prompt windows from the moment it is made, not only those open at one instant. */
+export interface PromptWatch {
+  count(): number;
+  stop(): void;
+}
+
+/**
+ * What a scenario may expect that differs between the browsers. Each is a
+ * measured browser behaviour, documented under docs/browser-behaviour.md.
+ */
+export interface BrowserQuirks {
+  /**
+   * How a navigation to a site's 401 ends when nothing answers it, or
+   * undefined when it never ends by itself (a native login dialog waits,
+   * invisible in headless mode). docs/browser-behaviour.md#same-request-id-401
+   */
+  unansweredSite401(url: string): string | undefined;
+  /**
+   * The status a navigation ends with when the user cancels the prompt, where
+   * the browser shows the proxy's own 407 page; undefined where it does not
+   * say. docs/browser-behaviour.md#cancel-ends-with-407
+   */
+  readonly cancelledStatus: number | undefined;
+  /**
+   * Whether a request that failed at the proxy (unreachable) names the proxy
+   * in its error event. docs/browser-behaviour.md#proxy-errors
+   */
+  readonly errorsNameTheProxy: boolean;
+  /** How the admin report names this browser. */
+  readonly reportName: RegExp;
+}
+
+/**
+ * A browser under test, with the built extension installed. Both browsers
+ * implement it (support/chromium.ts, support/firefox.ts); every scenario is
+ * written once against it.
+ */
+export interface BrowserUnderTest {
+  readonly name: BrowserName;
+  /** The current puppeteer handle. Firefox's changes when it relaunches: never keep it. */
+  readonly browser: Browser;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  readonly extensionOrigin: string;
+  readonly quirks: BrowserQuirks;
+  extensionUrl(path: string): string;
+  /**
+   * A page whose next request through the squid port `proxyPort` meets a fresh
+   * challenge, as if the browser had never answered that proxy.
+   */
+  freshPage(proxyPort: number): Promise<Page>;
+  openExtensionPage(path: string): Promise<Page>;
+  /** An extension page kept open to send the product's messages from (reopened when it went away). */
+  messagingPage(): Promise<Page>;
+  waitForPrompt(timeoutMs?: number): Promise<Page>;
+  countPromptWindows(): Promise<number>;
+  watchPromptWindows(): PromptWatch;
+  readBadge(): Promise<string>;
+  /** Stops the background (worker or event page) the way the browser does when it idles out. */
+  stopBackground(): Promise<void>;
+  /** Whether any background of the extension runs now, observed without waking or attaching to it. */
+  isBackgroundRunning(): Promise<boolean>;
+  /** Downloads land in `dir` without a dialog. */
+  allowDownloads(dir: string): Promise<void>;
+  setColorScheme(page: Page, scheme: 'dark' | 'light'): Promise<void>;
+  close(): Promise<void>;
+}

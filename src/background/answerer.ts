@@ -1,15 +1,18 @@
 import { readChallenge, type Challenge } from '../core/challenge';
-import { decide } from '../core/decide';
+import type { Scope } from '../core/credential';
+import { decide, findRefusal, type Decision } from '../core/decide';
 import { makeLogRecord, type LogRecord } from '../core/log-record';
 import type { Outcome } from '../core/outcome';
-import type { PromptBoard, PromptView } from '../core/prompt-board';
-import type { ProxyEndpoint } from '../core/proxy-endpoint';
+import type { JoinContext, PromptBoard, PromptView } from '../core/prompt-board';
+import { formatEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
 import type { RequestTracker, SuppliedAnswer } from '../core/request-tracker';
-import { formatEndpoint } from '../core/proxy-endpoint';
-import type { Settings } from '../settings/settings';
-import type { Scope } from '../core/credential';
-import type { CredentialStore } from '../storage/credential-store';
+import type { Verifier, WaitEnd } from '../core/verifier';
 import type { SubmitResult } from '../messaging/protocol';
+import type { Settings } from '../settings/settings';
+import type { AnswerMemory } from '../storage/answer-memory';
+import type { CredentialStore } from '../storage/credential-store';
+import type { ProxyStandings } from './proxy-standings';
+import type { StandingView } from '../core/refusal-guard';
 
 /** What the browser is told, whichever browser it is (the adapter translates). */
 export type AuthAnswer =
@@ -22,11 +25,16 @@ export interface AnswererDeps {
   readonly store: CredentialStore;
   readonly board: PromptBoard;
   readonly tracker: RequestTracker;
+  readonly verifier: Verifier;
+  readonly standings: ProxyStandings;
+  readonly memory: AnswerMemory;
   readonly settings: () => Settings;
   /** Resolves once settings are loaded; shared like the credential load. */
   readonly settingsReady: () => Promise<void>;
   readonly log: (record: LogRecord) => void;
   readonly openPromptWindow: (prompt: PromptView) => void;
+  /** A proxy was refused, locked or unlocked: the badge and the pages follow. */
+  readonly standingsChanged: () => void;
   readonly now: () => number;
   readonly newId: () => string;
 }
@@ -40,8 +48,21 @@ export interface PromptSubmission {
   readonly scope: Scope;
 }
 
-/** What the track remembers of an answer: the credential, and the proxy, realm and scheme it went to. */
-function supplied(challenge: Challenge, credentialId: string, username: string): SuppliedAnswer {
+type LogExtra = { answerMs?: number; username?: string; afterRejection?: true };
+type Record_ = (outcome: Outcome, extra?: LogExtra) => void;
+
+/** How sending a credential for one request went: sent, or why not (verifier.ts). */
+type SendResult = WaitEnd;
+
+/** What the next decision for a request starts from. */
+interface Retry {
+  readonly context: JoinContext;
+  /** Straight to the prompt: nothing more is sent without the user's word. */
+  readonly askFirst: boolean;
+}
+
+/** A password sent for a request, with where it went (the verifier's gate: proxy, realm, credential). */
+function answerFor(challenge: Challenge, credentialId: string, username: string): SuppliedAnswer {
   const { challenger: proxy, realm, scheme } = challenge;
   return { credentialId, username, proxy, realm, scheme, gate: `${formatEndpoint(proxy)}|${realm}|${credentialId}` };
 }
@@ -51,34 +72,67 @@ const CANCEL: AuthAnswer = { kind: 'cancel' };
 
 /**
  * The answerer: turns one onAuthRequired event into an answer. Browser-neutral;
- * the background gives it storage, windows and the log through `deps`.
+ * the background gives it storage, windows and the log through `deps`, and
+ * tells it how each answered request came back (`observeResponse`,
+ * `observeEnd`), which is the proxy's verdict on the password.
  */
 export class Answerer {
+  #memoryLoad: Promise<void> | undefined;
+
   constructor(private readonly deps: AnswererDeps) {}
+
+  /** Credentials, settings and the answer memory in memory: one shared load, after which every read is synchronous. */
+  ready(): Promise<unknown> {
+    const { deps } = this;
+    this.#memoryLoad ??= deps.memory.load().then((loaded) => {
+      deps.standings.adopt(loaded);
+      // Answers a previous background sent and never heard back about: their next challenge is a refusal.
+      for (const [requestId, answer] of loaded.pending) deps.tracker.restore(requestId, answer, deps.now());
+    });
+    return Promise.all([deps.store.ready(), deps.settingsReady(), this.#memoryLoad]);
+  }
 
   async answer(details: unknown): Promise<AuthAnswer> {
     const challenge = readChallenge(details);
-    // Not a proxy challenge (a site's 401), or nothing we can read: untouched.
-    if (!challenge?.isProxy) return DEFAULT;
+    if (!challenge) return DEFAULT;
     const { deps } = this;
     const started = deps.now();
-    await Promise.all([deps.store.ready(), deps.settingsReady()]);
+    await this.ready();
+    // A site's 401 is the browser's and the user's; we only note one on a request we answered for its proxy.
+    if (!challenge.isProxy) return this.#siteChallenge(challenge);
     const settings = deps.settings();
     const track = deps.tracker.countAttempt(challenge.requestId, started);
-    const decision = decide({ challenge, track, credentials: deps.store.list(), attemptCap: settings.attemptCap });
-    const record = (outcome: Outcome, extra: { answerMs?: number; username?: string; afterRejection?: true } = {}): void =>
+    const record: Record_ = (outcome, extra = {}) =>
       deps.log(makeLogRecord(challenge, { outcome, attempt: track.attempts, time: deps.now(), urlDetail: settings.urlDetail, ...extra }));
 
-    /** Set when this challenge is the proxy refusing what we sent: the prompt says so, naming the account. */
-    let rejection: { username?: string } | undefined;
-    if ('refused' in decision && decision.refused !== undefined) {
-      const refused = deps.store.get(decision.refused.credentialId);
-      rejection = { username: refused?.username ?? decision.refused.username };
-      deps.tracker.clearSupplied(challenge.requestId);
-      record('rejected', rejection);
-      await deps.store.markRejected(decision.refused.credentialId);
+    const refused = findRefusal(challenge, track);
+    let next: Retry = { context: refused ? this.#refuse(challenge, refused, record) : {}, askFirst: false };
+    for (;;) {
+      const decision: Decision = next.askFirst
+        ? { kind: 'prompt', attempt: track.attempts, reason: 'no-credential' }
+        : decide({
+            challenge,
+            track,
+            credentials: deps.store.list(),
+            attemptCap: settings.attemptCap,
+            proxy: deps.standings.stateOf(challenge.challenger),
+            digestCredentialIds: deps.standings.digestCredentialIds(),
+          });
+      const acted = await this.#act(decision, challenge, started, record, next.context);
+      if (!('retry' in acted)) return acted;
+      next = acted.retry;
     }
+  }
 
+  /** Carries out one decision; a password refused (or doubted) while this request waited on it means deciding again. */
+  async #act(
+    decision: Decision,
+    challenge: Challenge,
+    started: number,
+    record: Record_,
+    context: JoinContext,
+  ): Promise<AuthAnswer | { retry: Retry }> {
+    const { deps } = this;
     switch (decision.kind) {
       case 'ignore':
       case 'site-after-proxy':
@@ -86,35 +140,94 @@ export class Answerer {
       case 'unsupported':
         record('unsupported-scheme');
         return DEFAULT;
-      case 'locked':
       case 'cap':
         // Still tracked: how the request ends (the proxy's 407) goes to the log.
         record('attempt-cap');
         return CANCEL;
+      case 'locked':
+        record('locked');
+        return CANCEL;
       case 'supply': {
         const { credential } = decision;
-        deps.tracker.recordSupplied(challenge.requestId, supplied(challenge, credential.id, credential.username));
+        const sent = await this.#send(challenge, credential.id, credential.username);
+        if (sent.kind === 'gone') return DEFAULT;
+        if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, credential.username) };
         record('answered-saved', { answerMs: deps.now() - started, username: credential.username });
         return { kind: 'credentials', username: credential.username, password: credential.password };
       }
-      case 'prompt':
-        return this.#waitForPrompt(challenge, started, record, rejection);
+      case 'prompt': {
+        const notice = decision.reason === 'no-credential' ? context.notice : decision.reason;
+        return this.#waitForPrompt(challenge, started, record, { ...context, ...(notice ? { notice } : {}) });
+      }
     }
+  }
+
+  /**
+   * The proxy challenged again a request we answered: it refused that
+   * password. Marked refused (memory first, so requests waiting on it see it),
+   * counted towards the proxy's lock, and every request waiting on its
+   * verdict is told.
+   */
+  #refuse(challenge: Challenge, refused: SuppliedAnswer, record: Record_): JoinContext {
+    const { deps } = this;
+    const username = deps.store.get(refused.credentialId)?.username ?? refused.username;
+    deps.tracker.clearSupplied(challenge.requestId);
+    deps.memory.removePending(challenge.requestId);
+    record('rejected', { username });
+    deps.standings.recordRefusal(challenge.challenger, deps.settings().afterRefusal === 'ask');
+    void deps.store.markRejected(refused.credentialId).catch((error: unknown) => {
+      // Memory already knows; the mark is lost only across a restart, and the lock count still holds.
+      console.warn('Proxy Keyring could not save that a password was refused:', error instanceof Error ? error.message : error);
+    });
+    deps.verifier.settle(refused.gate, challenge.requestId, 'refused');
+    deps.standingsChanged();
+    return { rejection: { username }, failedLogins: deps.standings.failedLogins(challenge.challenger) };
+  }
+
+  /**
+   * A password this request waited on was refused: decide again (another
+   * account, or the prompt saying so). Doubted (a 401 instead of a 407): ask
+   * the user without sending anything more.
+   */
+  #retryAfter(challenge: Challenge, end: { kind: 'refused' | 'doubt' }, username: string): Retry {
+    const failedLogins = this.deps.standings.failedLogins(challenge.challenger);
+    if (end.kind === 'doubt') return { context: { notice: 'doubt', failedLogins }, askFirst: true };
+    return { context: { rejection: { username }, failedLogins }, askFirst: false };
+  }
+
+  /**
+   * Sends a credential for one request, or waits until the proxy has judged
+   * the same password on another request (verifier.ts). Resolves `send` when
+   * the caller may answer with it now.
+   */
+  async #send(challenge: Challenge, credentialId: string, username: string): Promise<SendResult> {
+    const { deps } = this;
+    const answer = answerFor(challenge, credentialId, username);
+    const admission = deps.verifier.admit(answer.gate, challenge.requestId);
+    const end: SendResult = admission.kind === 'wait' ? await admission.until : { kind: 'send' };
+    if (end.kind !== 'send') return end;
+    deps.tracker.recordSupplied(challenge.requestId, answer);
+    // A probe's verdict must survive a restart of the background (answer-memory.ts).
+    if (!deps.verifier.isTrusted(answer.gate)) deps.memory.addPending(challenge.requestId, answer);
+    return end;
   }
 
   async #waitForPrompt(
     challenge: Challenge,
     started: number,
-    record: (outcome: Outcome, extra?: { answerMs?: number; username?: string; afterRejection?: true }) => void,
-    rejection: { username?: string } | undefined,
-  ): Promise<AuthAnswer> {
+    record: Record_,
+    context: JoinContext,
+  ): Promise<AuthAnswer | { retry: Retry }> {
     const { deps } = this;
-    const joined = deps.board.join(challenge, rejection ? { rejection } : {});
-    record('prompted', rejection ? { afterRejection: true } : {});
+    const joined = deps.board.join(challenge, context);
+    record('prompted', context.rejection ? { afterRejection: true } : {});
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;
     if (result.kind === 'submit') {
-      deps.tracker.recordSupplied(challenge.requestId, supplied(challenge, result.credentialId, result.username));
+      // A typed password is verified like a saved one: one request carries it until the proxy has judged it.
+      const sent = await this.#send(challenge, result.credentialId, result.username);
+      if (sent.kind === 'gone') return DEFAULT;
+      if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, result.username) };
       record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
       return { kind: 'credentials', username: result.username, password: result.password };
     }
@@ -128,10 +241,62 @@ export class Answerer {
   }
 
   /**
+   * A site's 401 on a request we answered for its proxy. Some proxies refuse
+   * a wrong password that way (docs/browser-behaviour.md#tinyproxy-401): the
+   * password is no longer trusted and nothing more is sent with it until the
+   * user has looked; the 401 itself stays the browser's.
+   */
+  #siteChallenge(challenge: Challenge): AuthAnswer {
+    const { deps } = this;
+    const track = deps.tracker.get(challenge.requestId);
+    const supplied = track?.supplied;
+    if (!supplied) return DEFAULT;
+    deps.tracker.clearSupplied(challenge.requestId);
+    deps.memory.removePending(challenge.requestId);
+    deps.verifier.settle(supplied.gate, challenge.requestId, 'doubt');
+    const settings = deps.settings();
+    deps.log(
+      makeLogRecord(
+        { ...challenge, challenger: supplied.proxy, realm: supplied.realm, scheme: supplied.scheme },
+        {
+          outcome: 'site-login-after-answer',
+          attempt: track.attempts,
+          time: deps.now(),
+          urlDetail: settings.urlDetail,
+          username: supplied.username,
+        },
+      ),
+    );
+    return DEFAULT;
+  }
+
+  /**
+   * The request we answered got a response. Anything but a 407 (a new
+   * challenge follows that) or a 401 (see #siteChallenge) means the proxy
+   * let it through: the password is accepted, and every request waiting on
+   * that verdict is answered.
+   */
+  observeResponse(requestId: string, statusCode: number): void {
+    const { deps } = this;
+    const supplied = deps.tracker.get(requestId)?.supplied;
+    if (!supplied || statusCode === 407 || statusCode === 401) return;
+    deps.memory.removePending(requestId);
+    deps.verifier.settle(supplied.gate, requestId, 'accepted');
+    if (supplied.scheme === 'digest') deps.standings.noteDigest(supplied.credentialId);
+  }
+
+  /** The request ended without a response (cancelled, failed): no verdict; a probe hands over. */
+  observeEnd(requestId: string): void {
+    this.deps.memory.removePending(requestId);
+    this.deps.verifier.abandon(requestId);
+  }
+
+  /**
    * The user signed in. Saves the credential (unless "just this once") and
-   * answers every request waiting on the prompt. If the prompt is gone — the
-   * background restarted while it was open — the credential is still saved and
-   * the page is told so the user can reload.
+   * answers the requests waiting on the prompt: one of them carries the new
+   * password to the proxy first, the others follow its verdict. If the prompt
+   * is gone — the background restarted while it was open — the credential is
+   * still saved and the page is told so the user can reload.
    */
   async submit(submission: PromptSubmission): Promise<SubmitResult> {
     const { deps } = this;
@@ -156,6 +321,9 @@ export class Answerer {
       );
       credentialId = saved.id;
     }
+    // A re-entered account keeps its id: what was verified about its old password no longer holds.
+    deps.verifier.forget(credentialId);
+    deps.standings.release(proxy);
     const answered = prompt
       ? deps.board.submit(prompt.id, { username: submission.username, password: submission.password, credentialId })
       : 0;
@@ -164,5 +332,22 @@ export class Answerer {
 
   cancel(promptId: string): number {
     return this.deps.board.cancel(promptId, 'user');
+  }
+
+  /** A credential was edited or deleted in the options page: trusted no more, and the proxy may try accounts again. */
+  credentialChanged(credentialId: string, proxy?: ProxyEndpoint): void {
+    this.deps.verifier.forget(credentialId);
+    if (proxy) this.deps.standings.release(proxy);
+  }
+
+  standings(): StandingView[] {
+    return this.deps.standings.list();
+  }
+
+  /** The user unlocked a proxy (popup or options). */
+  unlock(proxy: string): boolean {
+    const unlocked = this.deps.standings.unlock(proxy);
+    if (unlocked) this.deps.standingsChanged();
+    return unlocked;
   }
 }

@@ -38,6 +38,12 @@ export interface CompletedDetails {
   readonly statusCode: number;
 }
 
+/** A response's headers arrived: for a request we answered, the proxy's verdict on the password. */
+export interface HeadersDetails {
+  readonly requestId: string;
+  readonly statusCode: number;
+}
+
 export interface ErrorDetails {
   readonly requestId: string;
   readonly url: string;
@@ -76,6 +82,7 @@ export interface BackgroundApi {
   };
   readonly webRequest: {
     readonly onAuthRequired: PromiseAuthEvent;
+    readonly onHeadersReceived: WebRequestEvent<HeadersDetails>;
     readonly onCompleted: WebRequestEvent<CompletedDetails>;
     readonly onErrorOccurred: WebRequestEvent<ErrorDetails>;
   };
@@ -93,6 +100,8 @@ export interface BackgroundApi {
     setBadgeText(details: { text: string }): Promise<void>;
     setBadgeBackgroundColor(details: { color: string }): Promise<void>;
   };
+  /** The words of the few texts the background shows itself (the badge). */
+  readonly i18n: { getMessage(name: string): string };
   readonly permissions: { contains(permissions: { permissions: string[] }): Promise<boolean> };
   /** Only there once the user granted the optional `proxy` permission. */
   readonly proxy?: { readonly settings: { get(details: Record<string, never>): Promise<unknown> } };

@@ -16,6 +16,7 @@ startBackground({
   ...(chromeWebRequest ? { chromeWebRequest } : {}),
   windows: browser.windows,
   action: browser.action,
+  i18n: browser.i18n,
   permissions: browser.permissions,
   // Read when needed: the namespace appears only once the optional permission is granted.
   get proxy() {

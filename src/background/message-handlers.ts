@@ -43,13 +43,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'prompts:list': () => board.list(),
     'credentials:list': listCredentials,
     'credentials:delete': async ({ id }) => {
+      const proxy = store.get(id)?.proxy;
       const deleted = await store.remove(id);
+      answerer.credentialChanged(id, proxy);
       changed();
       return { deleted };
     },
     'credentials:save': async (input) => {
       const result = await store.saveFromForm(input, deps.now(), deps.newId);
-      if ('saved' in result) changed();
+      if ('saved' in result) {
+        answerer.credentialChanged(result.saved.id, result.saved.proxy);
+        changed();
+      }
       return result;
     },
     'credentials:move': async ({ id, direction }) => {
@@ -73,5 +78,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'settings:get': () => settings.state(),
     'settings:save': ({ changes }) => settings.save(changes),
+    'proxies:standings': async () => {
+      await answerer.ready();
+      return answerer.standings();
+    },
+    'proxies:unlock': async ({ proxy }) => {
+      await answerer.ready();
+      return { unlocked: answerer.unlock(proxy) };
+    },
   };
 }

@@ -9,17 +9,10 @@ import {
   unlock,
   type LockPolicy,
   type ProxyStanding,
+  type StandingView,
   type Standings,
 } from '../core/refusal-guard';
 import type { AnswerMemory, LoadedAnswerMemory } from '../storage/answer-memory';
-
-/** One proxy's standing as the popup and the options page show it. */
-export interface StandingView {
-  readonly proxy: string;
-  readonly failedLogins: number;
-  readonly lockedAt?: number;
-  readonly held: boolean;
-}
 
 /**
  * The answerer's memory of each proxy: its refusals and lock

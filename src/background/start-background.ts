@@ -1,5 +1,6 @@
 import { makeProxyErrorRecord } from '../core/log-record';
 import { PromptBoard } from '../core/prompt-board';
+import { DEFAULT_VERIFIER_OPTIONS, Verifier } from '../core/verifier';
 import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
 import { SettingsCache } from '../settings/settings-cache';
@@ -7,6 +8,8 @@ import { CredentialStore } from '../storage/credential-store';
 import { createDataKeyLoader } from '../storage/data-key';
 import { EventLogWriter } from '../storage/event-log';
 import { Vault } from '../storage/vault';
+import { AnswerMemory } from '../storage/answer-memory';
+import { ProxyStandings } from './proxy-standings';
 import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import type { BackgroundApi, RequestFilter } from './background-api';
@@ -46,12 +49,25 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     () => announceChange('log'),
   );
   const keepAlive = new KeepAlive(() => api.runtime.getPlatformInfo());
+  const memory = new AnswerMemory({ local: api.storage.local, session: api.storage.session }, (error) =>
+    console.warn('Proxy Keyring could not save what a proxy refused:', error instanceof Error ? error.message : error),
+  );
+  const standings = new ProxyStandings(
+    memory,
+    () => ({ lockAfter: settings.current().lockAfterRefusals, windowMs: settings.current().lockWindowMin * 60_000 }),
+    now,
+  );
+  const verifier = new Verifier(
+    { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+    now,
+    DEFAULT_VERIFIER_OPTIONS,
+  );
   const updateBadge = () =>
-    showBadge(
-      api.action,
-      board.waitingTotal(),
-      store.list().some((c) => c.rejected),
-    );
+    showBadge(api, {
+      waiting: board.waitingTotal(),
+      anyRejected: store.list().some((c) => c.rejected),
+      anyLocked: standings.anyLocked(),
+    });
   const windows = new PromptWindows(api, (promptId) => board.cancel(promptId, 'user'));
   const board: PromptBoard = new PromptBoard(
     () => settings.current().promptTimeoutSec * 1000,
@@ -67,6 +83,13 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     store,
     board,
     tracker,
+    verifier,
+    standings,
+    memory,
+    standingsChanged: () => {
+      updateBadge();
+      announceChange('standings');
+    },
     settings: () => settings.current(),
     settingsReady: () => settings.ready(),
     log: (record) => log.append(record),
@@ -81,6 +104,9 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const results = createRequestResultListeners({
     isTracked: (requestId) => tracker.has(requestId),
     onResult: (requestId, result) => {
+      // The end of a request we answered is the proxy's verdict too (in case no headers were seen).
+      if (result.statusCode !== undefined) answerer.observeResponse(requestId, result.statusCode);
+      else answerer.observeEnd(requestId);
       tracker.finish(requestId);
       log.setFinal(requestId, result, now());
       // A refused credential changes the badge; the request's end is a cheap moment to refresh it.
@@ -102,6 +128,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
+  // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
+  api.webRequest.onHeadersReceived.addListener((details) => answerer.observeResponse(details.requestId, details.statusCode), ALL_URLS);
   api.webRequest.onCompleted.addListener((details) => results.onCompleted(details), ALL_URLS);
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
   api.runtime.onMessage.addListener((message, sender) => {

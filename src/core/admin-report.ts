@@ -28,6 +28,8 @@ const FAILURE_CAUSES: ReadonlySet<CauseId> = new Set([
   'unsupported-scheme',
   'attempt-cap',
   'timed-out',
+  'proxy-locked',
+  'site-login-after-answer',
   'alias-host',
 ]);
 

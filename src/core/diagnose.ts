@@ -23,7 +23,9 @@ export type CauseId =
   | 'cancelled'
   | 'timed-out'
   | 'attempt-cap'
-  | 'handed-to-browser';
+  | 'handed-to-browser'
+  | 'proxy-locked'
+  | 'site-login-after-answer';
 
 export type Severity = 'ok' | 'info' | 'warning' | 'error';
 
@@ -120,6 +122,10 @@ export function diagnose(record: LogRecord, context: DiagnosisContext): Diagnosi
       return { cause: 'handed-to-browser', severity: 'info' };
     case 'proxy-error':
       return { cause: 'proxy-unreachable', severity: 'error' };
+    case 'locked':
+      return { cause: 'proxy-locked', severity: 'error' };
+    case 'site-login-after-answer':
+      return { cause: 'site-login-after-answer', severity: 'warning' };
   }
 }
 

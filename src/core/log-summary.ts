@@ -28,9 +28,18 @@ export interface ProxySummary {
  * exactly one decision. "rejected" precedes a decision, and the end of a
  * prompt (answered, cancelled, timed out, handed over) follows its "prompted".
  */
-const DECISION_OUTCOMES = new Set(['answered-saved', 'prompted', 'attempt-cap', 'unsupported-scheme']);
+const DECISION_OUTCOMES = new Set(['answered-saved', 'prompted', 'attempt-cap', 'unsupported-scheme', 'locked']);
 
-const FAILURE_OUTCOMES = new Set(['rejected', 'attempt-cap', 'unsupported-scheme', 'proxy-error', 'timed-out', 'cancelled-user']);
+const FAILURE_OUTCOMES = new Set([
+  'rejected',
+  'attempt-cap',
+  'unsupported-scheme',
+  'proxy-error',
+  'timed-out',
+  'cancelled-user',
+  'locked',
+  'site-login-after-answer',
+]);
 
 function readProblem(r: LogRecord): LastError | undefined {
   if (r.final?.error) return { time: r.time, outcome: r.outcome, error: r.final.error };

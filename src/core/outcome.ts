@@ -10,7 +10,11 @@ export type Outcome =
   | 'handed-to-browser'
   | 'unsupported-scheme'
   /** The request failed at or on the way to the proxy (unreachable, tunnel refused), challenged or not. */
-  | 'proxy-error';
+  | 'proxy-error'
+  /** The proxy refused passwords too often lately: neither answered nor prompted until the user unlocks it. */
+  | 'locked'
+  /** A site's 401 on a request we answered with a proxy password: a proxy refusing the wrong way, or the site's own login. */
+  | 'site-login-after-answer';
 
 export const OUTCOMES: readonly Outcome[] = [
   'answered-saved',
@@ -23,6 +27,8 @@ export const OUTCOMES: readonly Outcome[] = [
   'handed-to-browser',
   'unsupported-scheme',
   'proxy-error',
+  'locked',
+  'site-login-after-answer',
 ];
 
 export function isOutcome(value: unknown): value is Outcome {

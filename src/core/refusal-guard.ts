@@ -20,6 +20,17 @@ export interface ProxyStanding {
 
 export type Standings = Readonly<Record<string, ProxyStanding>>;
 
+/** One proxy's standing as the popup and the options page show it. */
+export interface StandingView {
+  /** `host:port`. */
+  readonly proxy: string;
+  /** Failed logins Proxy Keyring sent it within the lock window. */
+  readonly failedLogins: number;
+  /** Set while the proxy is locked: since when. */
+  readonly lockedAt?: number;
+  readonly held: boolean;
+}
+
 export interface LockPolicy {
   /** Refusals within the window that lock the proxy. */
   readonly lockAfter: number;

@@ -3,7 +3,7 @@
  * every open extension page of the same origin without a browser API call,
  * and is a no-op when no page listens.
  */
-export type ChangeNotice = 'log' | 'prompts' | 'credentials';
+export type ChangeNotice = 'log' | 'prompts' | 'credentials' | 'standings';
 
 const CHANNEL = 'proxy-keyring-changes';
 
@@ -16,7 +16,8 @@ export function announceChange(notice: ChangeNotice): void {
 export function onChange(listener: (notice: ChangeNotice) => void): () => void {
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data === 'log' || event.data === 'prompts' || event.data === 'credentials') listener(event.data);
+    if (event.data === 'log' || event.data === 'prompts' || event.data === 'credentials' || event.data === 'standings')
+      listener(event.data);
   };
   return () => channel.close();
 }

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { SCOPES, type CredentialSummary } from '../core/credential';
 import type { CredentialErrors } from '../core/credential-input';
 import type { LogRecord } from '../core/log-record';
+import type { StandingView } from '../core/refusal-guard';
 import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
 import { isValidPort } from '../core/proxy-endpoint';
@@ -48,6 +49,8 @@ export const REQUEST_SCHEMAS = {
   'log:clear': v.object({}),
   'settings:get': v.object({}),
   'settings:save': v.object({ changes: v.record(v.string(), v.unknown()) }),
+  'proxies:standings': v.object({}),
+  'proxies:unlock': v.object({ proxy: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }),
 } as const;
 
 export type MessageType = keyof typeof REQUEST_SCHEMAS;
@@ -82,6 +85,9 @@ export interface ResponseMap {
   'log:clear': { readonly cleared: true };
   'settings:get': SettingsState;
   'settings:save': SettingsState | { readonly errors: SettingsErrors };
+  /** Proxies that refused passwords lately, and which are locked (refusal-guard.ts). */
+  'proxies:standings': StandingView[];
+  'proxies:unlock': { readonly unlocked: boolean };
 }
 
 export type SettingsState = SettingsRead;

@@ -19,7 +19,14 @@ export interface Settings {
   readonly logLimit: number;
   readonly urlDetail: 'path' | 'origin';
   readonly defaultScope: Scope;
+  /** Refusals within `lockWindowMin` after which a proxy gets no answer and no prompt until the user unlocks it. */
+  readonly lockAfterRefusals: number;
+  readonly lockWindowMin: number;
+  /** After a saved account is refused: ask the user first, or try the next saved account (with one request). */
+  readonly afterRefusal: RefusalAction;
 }
+
+export type RefusalAction = 'ask' | 'next';
 
 /** Where a setting's value came from: managed configuration will add `policy`. */
 export type SettingSource = 'default' | 'user' | 'policy';
@@ -32,12 +39,18 @@ export const DEFAULT_SETTINGS: Settings = {
   logLimit: 10_000,
   urlDetail: 'path',
   defaultScope: 'device',
+  // Directory lockout thresholds are often 3 to 10 failures: stop well before.
+  lockAfterRefusals: 2,
+  lockWindowMin: 15,
+  afterRefusal: 'ask',
 };
 
 export const SETTING_LIMITS = {
   promptTimeoutSec: { min: 10, max: 280 },
   attemptCap: { min: 1, max: 10 },
   logLimit: { min: 100, max: 200_000 },
+  lockAfterRefusals: { min: 1, max: 10 },
+  lockWindowMin: { min: 1, max: 24 * 60 },
 } as const;
 
 /** The version stamped on every settings document written. */
@@ -78,6 +91,9 @@ const FIELD_SCHEMAS: { [K in keyof Settings]: v.GenericSchema<unknown, Settings[
   logLimit: intIn(SETTING_LIMITS.logLimit),
   urlDetail: v.picklist(['path', 'origin']),
   defaultScope: v.picklist(SCOPES),
+  lockAfterRefusals: intIn(SETTING_LIMITS.lockAfterRefusals),
+  lockWindowMin: intIn(SETTING_LIMITS.lockWindowMin),
+  afterRefusal: v.picklist(['ask', 'next']),
 };
 
 const SETTING_KEYS = Object.keys(FIELD_SCHEMAS) as (keyof Settings)[];

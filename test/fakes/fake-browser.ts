@@ -1,3 +1,4 @@
+import english from '../../public/_locales/en/messages.json';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { BackgroundApi, MessageSender } from '../../src/background/background-api';
 import type { MessageType, Reply, RequestOf, ResponseOf } from '../../src/messaging/protocol';
@@ -71,6 +72,8 @@ export function createFakeBrowser(permissions: readonly string[], windows: FakeW
     chromeWebRequest: webRequest,
     windows,
     action: fakeBrowser.action,
+    // The English words, as the browser would give them.
+    i18n: { getMessage: (name) => (english as Record<string, { message: string } | undefined>)[name]?.message ?? '' },
     permissions: { contains: ({ permissions: asked }) => Promise.resolve(asked.every((p) => p === 'proxy' && proxyGranted)) },
     get proxy() {
       return proxyGranted ? { settings: { get: () => Promise.resolve(structuredClone(proxySettings)) } } : undefined;

@@ -90,6 +90,7 @@ export interface BeforeRequestDetails {
 export function createFakeWebRequest(permissions: readonly string[]) {
   return {
     onAuthRequired: new FakeAuthRequiredEvent(permissions),
+    onHeadersReceived: new FakeWebRequestEvent<CompletedDetails>(),
     onCompleted: new FakeWebRequestEvent<CompletedDetails>(),
     onErrorOccurred: new FakeWebRequestEvent<ErrorDetails & { proxyInfo?: { host: string; port: number } }>(),
     onBeforeRequest: new FakeWebRequestEvent<BeforeRequestDetails>(),

@@ -30,6 +30,8 @@ export const CAUSE_KEYS = {
   'timed-out': 'cause_timed_out',
   'attempt-cap': 'cause_attempt_cap',
   'handed-to-browser': 'cause_handed_to_browser',
+  'proxy-locked': 'cause_proxy_locked',
+  'site-login-after-answer': 'cause_site_login_after_answer',
 } as const satisfies Record<CauseId, MessageKey>;
 
 /** What the user can do about each cause (record details). */
@@ -50,6 +52,8 @@ export const FIX_KEYS = {
   'timed-out': 'fix_timed_out',
   'attempt-cap': 'fix_attempt_cap',
   'handed-to-browser': 'fix_handed_to_browser',
+  'proxy-locked': 'fix_proxy_locked',
+  'site-login-after-answer': 'fix_site_login_after_answer',
 } as const satisfies Record<CauseId, MessageKey>;
 
 /** What the extension did with a challenge (log, filters, last results). */
@@ -64,6 +68,8 @@ export const OUTCOME_KEYS = {
   'handed-to-browser': 'outcome_handed_to_browser',
   'unsupported-scheme': 'outcome_unsupported_scheme',
   'proxy-error': 'outcome_proxy_error',
+  locked: 'outcome_locked',
+  'site-login-after-answer': 'outcome_site_login_after_answer',
 } as const satisfies Record<Outcome, MessageKey>;
 
 /** Why the background refused a credential the user typed on the options page. */

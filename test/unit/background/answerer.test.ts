@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../src/settings/settings'
 import { CredentialStore } from '../../../src/storage/credential-store';
 import { createMemoryArea } from '../../fakes/memory-area';
 import { Vault } from '../../../src/storage/vault';
+import { verificationDeps } from './answerer-deps';
 
 /** A proxy challenge as the browser sends it (see test/fixtures for recorded ones). */
 function details(overrides: Record<string, unknown> = {}) {
@@ -47,6 +48,7 @@ async function makeWorld(settingsOverride: Partial<Settings> = {}, key?: CryptoK
   const opened: PromptView[] = [];
   let id = 0;
   const deps: AnswererDeps = {
+    ...verificationDeps(),
     store,
     board,
     tracker: new RequestTracker(),
@@ -175,6 +177,10 @@ describe('Answerer', () => {
       scope: 'device',
     });
     expect(result.answered).toBe(60);
+    // The typed password goes to the proxy with one request first; its acceptance answers the other 59.
+    const probe = await Promise.race(answers.map((a, i) => a.then(() => String(i))));
+    expect(world.board.waitingTotal()).toBe(0);
+    world.answerer.observeResponse(probe, 200);
     const all = await Promise.all(answers);
     expect(all.every((a) => a.kind === 'credentials' && a.password === 'pw')).toBe(true);
     // The next fresh challenge is answered from what was saved.
@@ -219,7 +225,7 @@ describe('Answerer', () => {
   });
 
   it('cancels a request once it passes the attempt cap', async () => {
-    const world = await makeWorld({ attemptCap: 2 });
+    const world = await makeWorld({ attemptCap: 2, afterRefusal: 'next' });
     await world.store.upsertEntered(
       { proxy: { host: 'proxy.example', port: 3128 }, username: 'a', password: '1', scope: 'device' },
       1,
@@ -303,6 +309,7 @@ describe('Answerer', () => {
     const board = new PromptBoard(() => 60_000);
     const opened: PromptView[] = [];
     const answerer = new Answerer({
+      ...verificationDeps(),
       store,
       board,
       tracker: new RequestTracker(),
@@ -313,7 +320,12 @@ describe('Answerer', () => {
       now: () => Date.now(),
       newId: () => 'x',
     });
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => answerer.answer(details({ requestId: `cold${i}` }))));
+    const pending = Array.from({ length: 20 }, (_, i) => answerer.answer(details({ requestId: `cold${i}` })));
+    // One request carries the password until the proxy's verdict (verifier.ts); then all are answered.
+    const probe = await pending[0]!;
+    expect(probe).toMatchObject({ kind: 'credentials', username: 'alice' });
+    answerer.observeResponse('cold0', 200);
+    const answers = await Promise.all(pending);
     expect(loads).toBe(1);
     expect(answers.every((a) => a.kind === 'credentials' && a.username === 'alice')).toBe(true);
     expect(opened).toEqual([]);

@@ -94,6 +94,8 @@ describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
     const world = startFreshBackground(path);
     await saveCredential(world);
     await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+    // The proxy accepts the password on 'a', so 'b' is answered at once.
+    world.webRequest.onHeadersReceived.trigger({ requestId: 'a', statusCode: 200 });
     await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
     expect(await world.send('log:flush', {})).toEqual({ flushed: true });
     expect((await world.send('log:list', { limit: 10 })).map((r) => r.requestId)).toEqual(['b', 'a']);

@@ -64,6 +64,8 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       expect(await world.webRequest.onAuthRequired.trigger(chromiumPayload)).toEqual({
         authCredentials: { username: 'alice', password: 'squid-pw' },
       });
+      // Once the proxy accepted it (the retry's response), the next challenge is answered from memory at once.
+      world.webRequest.onHeadersReceived.trigger({ requestId: String(chromiumPayload.requestId), statusCode: 200 });
       expect(await world.webRequest.onAuthRequired.trigger(firefoxPayload)).toEqual({
         authCredentials: { username: 'alice', password: 'squid-pw' },
       });
@@ -91,7 +93,10 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
         scope: 'device',
       });
       expect(submitted).toEqual({ answered: 2, saved: true, promptGone: false });
+      // The typed password is verified like a saved one: one request carries it, the other waits for the verdict.
       expect(await again).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      expect(await isSettled(other)).toBe(false);
+      world.webRequest.onHeadersReceived.trigger({ requestId: '100', statusCode: 200 });
       expect(await other).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
       const { credentials } = await world.send('credentials:list', {});
       expect(credentials).toMatchObject([{ username: 'alice', rejected: false }]);
@@ -129,11 +134,14 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
           return loadOrCreateDataKey();
         }),
       });
-      const answers = Promise.all(
-        Array.from({ length: 20 }, (_, i) => world.webRequest.onAuthRequired.trigger(challenge({ requestId: `cold${i}` }))),
-      );
+      const triggered = Array.from({ length: 20 }, (_, i) => world.webRequest.onAuthRequired.trigger(challenge({ requestId: `cold${i}` })));
+      const answers = Promise.all(triggered);
       expect(await isSettled(answers)).toBe(false);
       release();
+      // One request carries the password to the proxy; its acceptance answers the other 19.
+      expect(await triggered[0]).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      expect(await isSettled(answers)).toBe(false);
+      world.webRequest.onHeadersReceived.trigger({ requestId: 'cold0', statusCode: 200 });
       expect(await answers).toEqual(Array.from({ length: 20 }, () => ({ authCredentials: { username: 'alice', password: 'right' } })));
       expect(loads).toBe(1);
       expect(world.windows.list()).toEqual([]);
@@ -282,6 +290,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const world = startFreshBackground(path);
       await saveCredential(world);
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'ok' }));
+      world.webRequest.onHeadersReceived.trigger({ requestId: 'ok', statusCode: 200 });
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'broken' }));
       world.webRequest.onCompleted.trigger({ requestId: 'ok', statusCode: 200 });
       world.webRequest.onErrorOccurred.trigger({

@@ -22,6 +22,8 @@ const handlers = {
     throw new Error('not used');
   },
   'settings:save': () => ({ errors: { attemptCap: 'range' } }),
+  'proxies:standings': () => [],
+  'proxies:unlock': () => ({ unlocked: false }),
 } satisfies Handlers;
 
 const submit = { promptId: 'p', proxy: { host: 'proxy', port: 3128 }, realm: '', username: 'u', password: 'p', scope: 'device' };

@@ -39,6 +39,8 @@ function createHandlers(): Handlers {
     'log:clear': () => Promise.reject(new Error('QuotaExceededError: the disk is full')),
     'settings:get': fail,
     'settings:save': fail,
+    'proxies:standings': fail,
+    'proxies:unlock': fail,
   };
 }
 

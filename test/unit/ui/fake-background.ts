@@ -1,3 +1,4 @@
+import type { StandingView } from '../../../src/core/refusal-guard';
 import type { CredentialSummary } from '../../../src/core/credential';
 import { validateCredentialInput } from '../../../src/core/credential-input';
 import type { LogRecord } from '../../../src/core/log-record';
@@ -33,6 +34,8 @@ export class FakeBackground {
   prompts: PromptView[] = [];
   records: LogRecord[] = [];
   stored: Partial<Settings> = {};
+  /** Proxies that refused passwords, as the background reports them. */
+  standings: StandingView[] = [];
   submitted: Submitted[] = [];
   cancelled: string[] = [];
   pings: string[] = [];
@@ -145,6 +148,12 @@ export class FakeBackground {
       if (Object.keys(errors).length > 0) return { errors };
       this.stored = { ...this.stored, ...(changes as Partial<Settings>) };
       return parseSettings(this.stored);
+    },
+    'proxies:standings': () => this.standings,
+    'proxies:unlock': ({ proxy }) => {
+      const locked = this.standings.some((s) => s.proxy === proxy && s.lockedAt !== undefined);
+      this.standings = this.standings.filter((s) => s.proxy !== proxy);
+      return { unlocked: locked };
     },
   };
 }

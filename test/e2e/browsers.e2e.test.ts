@@ -8,12 +8,13 @@ import { describeDiagnostics } from './scenarios/diagnostics';
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
 // Firefox ESR 153, against a real squid. Every scenario is written once and
 // runs in both; each seeds what it needs and can run alone:
-//   npx vitest run --config vitest.e2e.config.ts -t 'chromium answering proxy challenges a\.'
+//   npx vitest run --config vitest.e2e.config.ts -t 'chromium scenarios answering proxy challenges a\.'
 //
 // The two browsers run side by side (their stacks share nothing), each one's
-// scenarios one at a time: most of the run is waiting (75 s prompts), not CPU.
+// scenarios one at a time: most of the run is
+// waiting (75 s prompts), not CPU.
 describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
-  describe.sequential('', () => {
+  describe.sequential('scenarios', () => {
     const ctx = useStack(name);
     describeAnswering(ctx);
     describeDiagnostics(ctx);

@@ -20,7 +20,7 @@ export function describeAnswering(ctx: ScenarioContext): void {
   const waitForNoPrompt = () =>
     waitUntil(async () => (await ctx.stack.browser.countPromptWindows()) === 0, 10_000, 'the prompt window to close itself');
 
-  describe('answering proxy challenges', () => {
+  describe.sequential('answering proxy challenges', () => {
     it('a. answers from a saved Digest credential without opening a prompt', async () => {
       const { browser: b, squid } = ctx.stack;
       const r = ctx.stack.route('a');

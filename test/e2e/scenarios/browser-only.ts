@@ -18,7 +18,7 @@ export function describeBrowserOnly(ctx: ScenarioContext): void {
 }
 
 function describeChromiumOnly(ctx: ScenarioContext): void {
-  describe('Chromium only', () => {
+  describe.sequential('Chromium only', () => {
     // Firefox has no way to stop an event page on the spot that keeps the open prompt.
     it('h2. when the worker is killed anyway while the prompt is open, submitting still saves and says to reload', async () => {
       const { browser: b, squid } = ctx.stack;
@@ -103,7 +103,7 @@ function describeChromiumOnly(ctx: ScenarioContext): void {
 }
 
 function describeFirefoxOnly(ctx: ScenarioContext): void {
-  describe('Firefox only', () => {
+  describe.sequential('Firefox only', () => {
     // Chromium's optional-permission dialog cannot be accepted headless.
     it('7. the proxy settings inspector asks for the proxy permission on click and says what the browser uses', async () => {
       const b = ctx.stack.browser;

@@ -146,7 +146,7 @@ async function readWords(options: Page, proxy: string, outcome: Outcome) {
 
 /** The diagnostics surface (options page, exports, admin report, popup, badge), written once for both browsers. */
 export function describeDiagnostics(ctx: ScenarioContext): void {
-  describe('diagnostics', () => {
+  describe.sequential('diagnostics', () => {
     it('1. logs answered, prompted, rejected, cancelled and unreachable, each with its cause on the options page', async () => {
       const run = await everyOutcome(ctx);
       const { options, log } = await openOptions(ctx);

@@ -64,11 +64,6 @@ function buildFirefoxPrefs(opts: FirefoxLaunchOptions): Record<string, unknown> 
     // Grants optional permissions without the doorhanger a headless test cannot
     // click (the request itself still comes from a click in the page).
     'extensions.webextOptionalPermissionPrompts': false,
-    // Firefox opens at most 32 connections to one proxy by default, so no more
-    // than 32 challenges can wait at once; the many-challenges scenario needs
-    // more in flight, as behind a busy page with several proxies' worth of
-    // requests. docs/browser-behaviour.md#parking-limits
-    'network.http.max-persistent-connections-per-proxy': 128,
     ...quietPrefs(),
     ...(opts.extraPrefs ?? {}),
   };

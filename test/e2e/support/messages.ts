@@ -65,8 +65,12 @@ const LOG_STORE = 'events';
 export async function readLog(page: Page): Promise<LogRecord[]> {
   await sendFromPage(page, 'log:flush', {});
   const records = await page.evaluate(
-    (dbName, storeName) =>
-      new Promise<unknown[]>((resolve, reject) => {
+    async (dbName, storeName) => {
+      // Opening a database that does not exist yet would create it empty, at
+      // the version the background expects, and so keep its store from ever
+      // being made: look first.
+      if (!(await indexedDB.databases()).some((d) => d.name === dbName)) return [];
+      return new Promise<unknown[]>((resolve, reject) => {
         const open = indexedDB.open(dbName);
         open.onerror = () => reject(new Error(String(open.error)));
         open.onsuccess = () => {
@@ -83,7 +87,8 @@ export async function readLog(page: Page): Promise<LogRecord[]> {
             resolve(all.result);
           };
         };
-      }),
+      });
+    },
     LOG_DB,
     LOG_STORE,
   );

@@ -22,19 +22,19 @@ export function getFreePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+/** Resolves once something accepts TCP connections on host:port (loopback). */
+export async function waitForPort(port: number, timeoutMs = 15_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await tryConnect(port)) return;
+    if (await tryConnect(port, host)) return;
     await sleep(100);
   }
-  throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+  throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
 }
 
-function tryConnect(port: number): Promise<boolean> {
+function tryConnect(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

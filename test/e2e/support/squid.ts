@@ -38,6 +38,8 @@ export interface SquidPortSpec {
   /** Used as squid's `name=` for the port and as the key in `Squid.ports`. */
   name: string;
   auth: AuthKind;
+  /** The loopback address to listen on: 127.0.0.1 (default) or ::1. */
+  address?: '127.0.0.1' | '::1';
 }
 
 export interface ProxyUser {
@@ -117,7 +119,11 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
   const child = spawnSquid(name, files.conf);
   const output = collectOutput(child);
   try {
-    await waitForPortsOrProcessEnd(child, Object.values(ports), output);
+    await waitForPortsOrProcessEnd(
+      child,
+      opts.ports.map((p) => ({ port: ports[p.name]!, host: p.address ?? '127.0.0.1' })),
+      output,
+    );
   } catch (error) {
     await stopProcess(child);
     await rm(files.dir, { recursive: true, force: true });
@@ -272,7 +278,7 @@ function renderConfig(input: ConfigInput): string {
   const { files, specs, ports, basicRealm, digestRealm, hosts } = input;
   const destinations = ['127.0.0.1', 'localhost', ...Object.keys(hosts)];
   const lines: string[] = [
-    ...specs.map((s) => `http_port 127.0.0.1:${ports[s.name]} name=${s.name}`),
+    ...specs.map((s) => `http_port ${s.address === '::1' ? '[::1]' : '127.0.0.1'}:${ports[s.name]} name=${s.name}`),
     `pid_filename ${files.pidFile}`,
     `cache_log ${files.cacheLog}`,
     // %lp tells which listening port a request came through; %un is the user
@@ -376,12 +382,16 @@ function collectOutput(child: ChildProcess): { text: string } {
   return output;
 }
 
-async function waitForPortsOrProcessEnd(child: ChildProcess, ports: number[], output: { text: string }): Promise<void> {
+async function waitForPortsOrProcessEnd(
+  child: ChildProcess,
+  ports: { port: number; host: string }[],
+  output: { text: string },
+): Promise<void> {
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code) => reject(new Error(`squid exited early (code ${code}):\n${output.text}`)));
   });
   exited.catch(() => undefined);
-  await Promise.race([Promise.all(ports.map((p) => waitForPort(p, 20_000))), exited]);
+  await Promise.race([Promise.all(ports.map((p) => waitForPort(p.port, 20_000, p.host))), exited]);
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

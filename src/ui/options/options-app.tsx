@@ -17,6 +17,7 @@ import { lastResultByProxy } from '../../core/last-results';
 import type { InspectorState } from './inspector-section';
 import { mergeNewestWindow } from '../../core/merge-records';
 import { OptionsPage } from './options-page';
+import type { StandingView } from '../../core/refusal-guard';
 
 /** How many of the newest records a live update re-reads. */
 const LIVE_WINDOW = 1000;
@@ -67,6 +68,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
 
   const [credentials, setCredentials] = useState<readonly CredentialSummary[]>([]);
   const [problems, setProblems] = useState<readonly UserMessage[]>([]);
+  const [standings, setStandings] = useState<readonly StandingView[]>([]);
   const [records, setRecords] = useState<readonly LogRecord[]>([]);
   const [settings, setSettings] = useState<SettingsRead>();
   const [inspector, setInspector] = useState<InspectorState>({ kind: 'idle' });
@@ -78,9 +80,10 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
   const fail = (e: unknown) => setError(describeError(e));
 
   const loadCredentials = async () => {
-    const list = await sendMessage('credentials:list', {});
+    const [list, proxies] = await Promise.all([sendMessage('credentials:list', {}), sendMessage('proxies:standings', {})]);
     setCredentials(list.credentials);
     setProblems(list.problems);
+    setStandings(proxies);
   };
 
   const loadAllRecords = async (limit: number) => {
@@ -120,7 +123,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
       }
     })();
     return onChange((what) => {
-      if (what === 'credentials') void loadCredentials().catch(fail);
+      if (what === 'credentials' || what === 'standings') void loadCredentials().catch(fail);
       if (what === 'log') void refreshRecords().catch(fail);
     });
   }, []);
@@ -193,6 +196,9 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
         })
         .catch((e: unknown) => setInspector({ kind: 'error', message: describeError(e) }));
     },
+    onUnlock: (proxy: string) => {
+      void sendMessage('proxies:unlock', { proxy }).then(loadCredentials).catch(fail);
+    },
     onSaveSettings: async (changes: Partial<Record<keyof Settings, unknown>>) => {
       const result = await sendMessage('settings:save', { changes });
       if ('errors' in result) return result.errors;
@@ -206,6 +212,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
       data={{
         credentials,
         problems,
+        standings,
         records,
         lastResults,
         context,

@@ -11,10 +11,14 @@ import { CredentialsSection } from './credentials-section';
 import { DiagnosticsSection } from './diagnostics-section';
 import { InspectorSection, type InspectorState } from './inspector-section';
 import { SettingsSection } from './settings-section';
+import type { StandingView } from '../../core/refusal-guard';
+import { ProxyStandings } from '../shared/proxy-standings';
 
 export interface OptionsData {
   readonly credentials: readonly CredentialSummary[];
   readonly problems: readonly UserMessage[];
+  /** Proxies that refused passwords lately; locked ones are shown with Unlock. */
+  readonly standings: readonly StandingView[];
   /** Newest first. */
   readonly records: readonly LogRecord[];
   readonly lastResults: ReadonlyMap<string, LastResult>;
@@ -37,6 +41,7 @@ export interface OptionsActions {
   readonly onClearLog: () => void;
   readonly onCopyReport: () => void;
   readonly onInspect: () => void;
+  readonly onUnlock: (proxy: string) => void;
   readonly onSaveSettings: (changes: Partial<Record<keyof Settings, unknown>>) => Promise<SettingsErrors | undefined>;
 }
 
@@ -60,6 +65,7 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
           {t('optionsLoadError', data.error)}
         </p>
       )}
+      <ProxyStandings standings={data.standings} now={data.now} onUnlock={actions.onUnlock} />
       <CredentialsSection
         credentials={data.credentials}
         problems={data.problems}

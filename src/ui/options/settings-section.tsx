@@ -23,6 +23,8 @@ const NUMBER_FIELDS: readonly [keyof typeof SETTING_LIMITS, MessageKey][] = [
   ['promptTimeoutSec', 'settingsPromptTimeout'],
   ['attemptCap', 'settingsAttemptCap'],
   ['logLimit', 'settingsLogLimit'],
+  ['lockAfterRefusals', 'settingsLockAfter'],
+  ['lockWindowMin', 'settingsLockWindow'],
 ];
 
 /** The settings form: every value validated in the background; a refused value says why and nothing is saved. */
@@ -79,6 +81,18 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
           <select id="setting-onCancel" name="onCancel" value={value('onCancel')} onChange={(e) => set('onCancel', e.currentTarget.value)}>
             <option value="cancel">{t('settingsOnCancelCancel')}</option>
             <option value="browser">{t('settingsOnCancelBrowser')}</option>
+          </select>
+        </div>
+        <div>
+          <label for="setting-afterRefusal">{t('settingsAfterRefusal')}</label>
+          <select
+            id="setting-afterRefusal"
+            name="afterRefusal"
+            value={value('afterRefusal')}
+            onChange={(e) => set('afterRefusal', e.currentTarget.value)}
+          >
+            <option value="ask">{t('settingsAfterRefusalAsk')}</option>
+            <option value="next">{t('settingsAfterRefusalNext')}</option>
           </select>
         </div>
         <div>

@@ -21,6 +21,7 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
   const [data, setData] = useState<PopupData>({
     prompts: [],
     credentials: [],
+    standings: [],
     lastResults: new Map(),
     counts: { challenges: 0, answeredSilently: 0, prompts: 0, failures: 0 },
     defaultScope: 'device',
@@ -31,9 +32,10 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
   const load = async () => {
     try {
       await sendMessage('log:flush', {});
-      const [prompts, list, settings, records] = await Promise.all([
+      const [prompts, list, standings, settings, records] = await Promise.all([
         sendMessage('prompts:list', {}),
         sendMessage('credentials:list', {}),
+        sendMessage('proxies:standings', {}),
         sendMessage('settings:get', {}),
         readRecentRecords(RECENT_RECORDS),
       ]);
@@ -42,6 +44,7 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
         ...d,
         prompts,
         credentials: list.credentials,
+        standings,
         lastResults: lastResultByProxy(records),
         counts: countRecent(records, now),
         defaultScope: settings.settings.defaultScope,
@@ -82,6 +85,7 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
         onSignIn: (p, e) => void signIn(p, e),
         onCancel: (p) => void cancel(p),
         onOpenDiagnostics: seam.openDiagnostics,
+        onUnlock: (proxy) => void sendMessage('proxies:unlock', { proxy }).then(load, () => undefined),
       }}
     />
   );

@@ -7,10 +7,14 @@ import { t } from '../shared/i18n';
 import { OUTCOME_KEYS } from '../shared/message-keys';
 import type { LastResult } from '../../core/last-results';
 import { PromptForm } from '../prompt/prompt-form';
+import type { StandingView } from '../../core/refusal-guard';
+import { ProxyStandings } from '../shared/proxy-standings';
 
 export interface PopupData {
   readonly prompts: readonly PromptView[];
   readonly credentials: readonly CredentialSummary[];
+  /** Proxies that refused passwords lately; locked ones are shown with Unlock. */
+  readonly standings: readonly StandingView[];
   readonly lastResults: ReadonlyMap<string, LastResult>;
   readonly counts: RecentCounts;
   readonly defaultScope: Scope;
@@ -24,6 +28,7 @@ export interface PopupActions {
   readonly onSignIn: (prompt: PromptView, entry: { username: string; password: string; scope: Scope }) => void;
   readonly onCancel: (prompt: PromptView) => void;
   readonly onOpenDiagnostics: () => void;
+  readonly onUnlock: (proxy: string) => void;
 }
 
 function SavedProxies({ data }: { data: PopupData }) {
@@ -85,6 +90,7 @@ export function PopupPage({ data, actions }: { data: PopupData; actions: PopupAc
           ))}
         </section>
       )}
+      <ProxyStandings standings={data.standings} now={data.now} onUnlock={actions.onUnlock} />
       {data.prompts.length === 0 && (
         <p class="muted" data-testid="nothing-waiting">
           {t('popupNothingWaiting')}

@@ -3,7 +3,7 @@ import { SCOPES, type Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
 import { t } from '../shared/i18n';
-import { SCOPE_CHOICE_KEYS } from '../shared/message-keys';
+import { PROMPT_NOTICE_KEYS, SCOPE_CHOICE_KEYS } from '../shared/message-keys';
 
 export interface PromptFormData {
   /** The proxy, realm and scheme from the page's address: known even if the background forgot the prompt. */
@@ -82,6 +82,16 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
       {view?.rejected && (
         <p class="error" role="alert" data-testid="rejected">
           {t('promptRejected', view.rejectedUsername ? t('promptRejectedUser', view.rejectedUsername) : '')}
+        </p>
+      )}
+      {view?.failedLogins !== undefined && view.failedLogins > 0 && (
+        <p class="error" role="alert" data-testid="failed-logins">
+          {t('promptFailedLogins', String(view.failedLogins))}
+        </p>
+      )}
+      {view?.notice && (
+        <p class="note" role="alert" data-testid={`prompt-notice-${view.notice}`}>
+          {t(PROMPT_NOTICE_KEYS[view.notice])}
         </p>
       )}
       {data.error && (

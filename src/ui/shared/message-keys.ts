@@ -2,6 +2,7 @@ import type { Scope } from '../../core/credential';
 import type { CredentialErrorCode } from '../../core/credential-input';
 import type { CauseId } from '../../core/diagnose';
 import type { Outcome } from '../../core/outcome';
+import type { PromptNotice } from '../../core/prompt-board';
 import type { ProxyConfigView } from '../../core/proxy-config';
 import type { TimelineBand } from '../../core/timeline';
 import type { MessageKey } from './i18n';
@@ -71,6 +72,13 @@ export const OUTCOME_KEYS = {
   locked: 'outcome_locked',
   'site-login-after-answer': 'outcome_site_login_after_answer',
 } as const satisfies Record<Outcome, MessageKey>;
+
+/** Why the prompt asks although a password is saved (prompt window and popup). */
+export const PROMPT_NOTICE_KEYS = {
+  downgrade: 'promptNoticeDowngrade',
+  doubt: 'promptNoticeDoubt',
+  held: 'promptNoticeHeld',
+} as const satisfies Record<PromptNotice, MessageKey>;
 
 /** Why the background refused a credential the user typed on the options page. */
 export const CREDENTIAL_ERROR_KEYS = {

@@ -102,6 +102,7 @@ describe('no literal words in the pages', () => {
         data={{
           credentials: [credential, { ...credential, id: 'c2', realm: undefined, scope: 'session', rejected: false }],
           problems: [{ key: 'problem_credentialDamaged' }],
+          standings: [{ proxy: 'proxy.example:3128', failedLogins: 2, lockedAt: T, held: false }],
           records,
           lastResults: new Map([['proxy.example:3128', { outcome: 'rejected', time: T }]]),
           context: { savedProxies: [credential.proxy], strictProxies: findStrictProxies(records) },
@@ -128,6 +129,7 @@ describe('no literal words in the pages', () => {
           onClearLog: noop,
           onCopyReport: noop,
           onInspect: noop,
+          onUnlock: noop,
           onSaveSettings: () => Promise.resolve(undefined),
         }}
       />,
@@ -143,6 +145,7 @@ describe('no literal words in the pages', () => {
         data={{
           prompts: [prompt],
           credentials: [credential, { ...credential, id: 'c2', rejected: false }],
+          standings: [{ proxy: 'proxy.example:3128', failedLogins: 2, lockedAt: T, held: false }],
           lastResults: new Map([['proxy.example:3128', { outcome: 'answered-saved', time: T }]]),
           counts: { challenges: 3, answeredSilently: 1, prompts: 1, failures: 1 },
           defaultScope: 'device',
@@ -150,7 +153,7 @@ describe('no literal words in the pages', () => {
           errors: { p1: '⟦error⟧' },
           loadError: '⟦error⟧',
         }}
-        actions={{ onSignIn: noop, onCancel: noop, onOpenDiagnostics: noop }}
+        actions={{ onSignIn: noop, onCancel: noop, onOpenDiagnostics: noop, onUnlock: noop }}
       />,
     );
     expect(findLiteralText(container)).toEqual([]);

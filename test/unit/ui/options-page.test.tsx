@@ -39,6 +39,7 @@ function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsA
     onClearLog: record('clear'),
     onCopyReport: record('report'),
     onInspect: record('inspect'),
+    onUnlock: record('unlock'),
     onSaveSettings: (changes) => {
       record('settings')(changes);
       return Promise.resolve(undefined);
@@ -50,6 +51,7 @@ function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsA
       data={{
         credentials: [],
         problems: [],
+        standings: [],
         lastResults: new Map(),
         context: { savedProxies: [], strictProxies: findStrictProxies(records) },
         settings: parseSettings(undefined),

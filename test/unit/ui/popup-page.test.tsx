@@ -17,12 +17,18 @@ const prompt: PromptView = {
 };
 
 function renderPopup(data: Partial<PopupData> = {}) {
-  const calls: { signIn: unknown[]; cancel: unknown[]; diagnostics: number } = { signIn: [], cancel: [], diagnostics: 0 };
+  const calls: { signIn: unknown[]; cancel: unknown[]; diagnostics: number; unlock: string[] } = {
+    signIn: [],
+    cancel: [],
+    diagnostics: 0,
+    unlock: [],
+  };
   render(
     <PopupPage
       data={{
         prompts: [],
         credentials: [],
+        standings: [],
         lastResults: new Map(),
         counts: { challenges: 12, answeredSilently: 9, prompts: 2, failures: 1 },
         defaultScope: 'session',
@@ -34,6 +40,7 @@ function renderPopup(data: Partial<PopupData> = {}) {
         onSignIn: (p, e) => calls.signIn.push([p.id, e]),
         onCancel: (p) => calls.cancel.push(p.id),
         onOpenDiagnostics: () => calls.diagnostics++,
+        onUnlock: (proxy) => calls.unlock.push(proxy),
       }}
     />,
   );
@@ -42,6 +49,28 @@ function renderPopup(data: Partial<PopupData> = {}) {
 
 describe('PopupPage', () => {
   afterEach(cleanup);
+
+  it("shows a locked proxy with why and since when, and unlocks it on the user's click", () => {
+    const calls = renderPopup({
+      standings: [
+        { proxy: 'proxy.example:3128', failedLogins: 2, lockedAt: 100_000 - 180_000, held: false },
+        { proxy: 'other.example:8080', failedLogins: 1, held: true },
+      ],
+    });
+    const locked = screen.getByTestId('locked-proxies');
+    // Only the locked one is listed; a proxy with one refusal is not locked.
+    expect(within(locked).getAllByRole('listitem')).toHaveLength(1);
+    expect(locked.textContent).toContain('proxy.example:3128');
+    expect(locked.textContent).toContain('refused 2 passwords; locked 3 min ago');
+    expect(calls.unlock).toEqual([]);
+    fireEvent.click(within(locked).getByRole('button', { name: 'Unlock' }));
+    expect(calls.unlock).toEqual(['proxy.example:3128']);
+  });
+
+  it('shows nothing about locks while no proxy is locked', () => {
+    renderPopup({ standings: [{ proxy: 'proxy.example:3128', failedLogins: 1, held: false }] });
+    expect(screen.queryByTestId('locked-proxies')).toBeNull();
+  });
 
   it('signs in inline for a waiting prompt, with the default scope from settings', () => {
     const calls = renderPopup({ prompts: [prompt] });

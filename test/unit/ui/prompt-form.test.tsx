@@ -53,6 +53,26 @@ describe('PromptForm', () => {
     expect(pass.value).toBe('');
   });
 
+  it('says how many failed logins were already sent and suggests asking whether the account is locked', () => {
+    renderForm({ view: { ...view, rejected: true, failedLogins: 2 } });
+    const line = screen.getByTestId('failed-logins');
+    expect(line.textContent).toContain('2 failed logins');
+    expect(line.textContent).toContain('network administrator');
+    expect(line.getAttribute('role')).toBe('alert');
+  });
+
+  it('warns that the proxy now asks for a weaker method, or answered with a 401, or that other accounts were not tried', () => {
+    renderForm({ view: { ...view, notice: 'downgrade' } });
+    expect(screen.getByTestId('prompt-notice-downgrade').textContent).toContain('readable');
+    cleanup();
+    renderForm({ view: { ...view, notice: 'doubt' } });
+    expect(screen.getByTestId('prompt-notice-doubt').textContent).toContain('401');
+    cleanup();
+    renderForm({ view: { ...view, notice: 'held' } });
+    expect(screen.getByTestId('prompt-notice-held').textContent).toContain('other saved accounts');
+    expect(screen.queryByTestId('failed-logins')).toBeNull();
+  });
+
   it('shows the rejection line naming the refused account', () => {
     renderForm({ view: { ...view, rejected: true, rejectedUsername: 'alice' } });
     expect(screen.getByTestId('rejected').textContent).toContain('refused');

@@ -25,6 +25,23 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
+    // Settings are data and their store: no browser API of their own (the background hands them a storage area).
+    files: ['src/settings/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['webextension-polyfill', '**/background/**', '**/ui/**'] }],
+      'no-restricted-globals': ['error', 'chrome', 'browser'],
+    },
+  },
+  {
+    // The background reaches the browser only through the BackgroundApi that index.ts builds, so tests can hand it fakes.
+    files: ['src/background/**'],
+    ignores: ['src/background/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['webextension-polyfill', '**/ui/**'] }],
+      'no-restricted-globals': ['error', 'chrome', 'browser'],
+    },
+  },
+  {
     // src/core is pure logic: no browser API, so it tests and runs anywhere.
     files: ['src/core/**'],
     rules: {

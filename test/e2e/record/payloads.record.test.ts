@@ -65,7 +65,7 @@ async function writeRecorder(): Promise<string> {
 async function readRecorded(page: Page): Promise<Details[]> {
   const { recorded } = await page.evaluate(async () => {
     const api = (globalThis as unknown as { chrome: { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
-    return (await api.storage.local.get('recorded')) as { recorded?: unknown };
+    return await api.storage.local.get('recorded');
   });
   return Array.isArray(recorded) ? (recorded as Details[]) : [];
 }

@@ -64,6 +64,11 @@ function buildFirefoxPrefs(opts: FirefoxLaunchOptions): Record<string, unknown> 
     // Grants optional permissions without the doorhanger a headless test cannot
     // click (the request itself still comes from a click in the page).
     'extensions.webextOptionalPermissionPrompts': false,
+    // Firefox opens at most 32 connections to one proxy by default; with 60
+    // challenges parked, the requests queued behind them sometimes never
+    // completed after the one submit (seen once in a full run): the
+    // many-challenges scenario gives the proxy room. docs/browser-behaviour.md#parking-limits
+    'network.http.max-persistent-connections-per-proxy': 128,
     ...quietPrefs(),
     ...(opts.extraPrefs ?? {}),
   };

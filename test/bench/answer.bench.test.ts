@@ -9,13 +9,15 @@ import { EventLogWriter, clearRecords } from '../../src/storage/event-log';
 import { createMemoryArea } from '../fakes/memory-area';
 import { Vault } from '../../src/storage/vault';
 import { makeChallenge } from '../unit/challenge-factory';
+import { verificationDeps } from '../unit/background/answerer-deps';
 import { recordFigures, summarise } from './figures';
 
 const details = (i: number) => ({ ...makeChallenge({ requestId: `bench-${i}` }), challenger: { host: 'proxy.example', port: 3128 } });
 
-async function makeAnswerer(vault: Vault) {
+function makeAnswerer(vault: Vault) {
   const store = new CredentialStore(vault);
   const answerer = new Answerer({
+    ...verificationDeps(),
     store,
     board: new PromptBoard(() => 60_000),
     tracker: new RequestTracker(),
@@ -31,8 +33,8 @@ async function makeAnswerer(vault: Vault) {
 
 async function makeVault() {
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-  const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, async () => key);
-  const { store } = await makeAnswerer(vault);
+  const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, () => Promise.resolve(key));
+  const { store } = makeAnswerer(vault);
   for (let i = 0; i < 20; i++) {
     await store.upsertEntered(
       { proxy: { host: i === 19 ? 'proxy.example' : `p${i}.example`, port: 3128 }, username: `u${i}`, password: 'pw', scope: 'device' },
@@ -44,7 +46,7 @@ async function makeVault() {
 }
 
 it('hot answer: a saved credential from memory', async () => {
-  const { answerer } = await makeAnswerer(await makeVault());
+  const { answerer } = makeAnswerer(await makeVault());
   await answerer.answer(details(-1));
   const samples: number[] = [];
   for (let i = 0; i < 5000; i++) {
@@ -52,6 +54,8 @@ it('hot answer: a saved credential from memory', async () => {
     const answer = await answerer.answer(details(i));
     samples.push(performance.now() - start);
     if (answer.kind !== 'credentials') throw new Error('not answered');
+    // The browser reports the accepted retry, as it does after every answer: the password stays verified.
+    answerer.observeResponse(`bench-${i}`, 200);
   }
   await recordFigures('hotAnswer', { ...summarise(samples), savedCredentials: 20 });
   expect(samples).toHaveLength(5000);
@@ -61,7 +65,7 @@ it('cold start: first answer after the background woke (load + decrypt 20 creden
   const vault = await makeVault();
   const samples: number[] = [];
   for (let i = 0; i < 50; i++) {
-    const { answerer } = await makeAnswerer(vault);
+    const { answerer } = makeAnswerer(vault);
     const start = performance.now();
     await answerer.answer(details(i));
     samples.push(performance.now() - start);

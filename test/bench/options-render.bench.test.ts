@@ -31,7 +31,7 @@ it('renders 100,000 records', async () => {
       open.onupgradeneeded = () =>
         open.result.createObjectStore('events', { keyPath: 'id', autoIncrement: true }).createIndex('requestId', 'requestId');
       open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
+      open.onerror = () => reject(open.error ?? new Error('IndexedDB open failed'));
     });
     const outcomes = ['answered-saved', 'prompted', 'answered-prompt', 'rejected', 'proxy-error'];
     const now = Date.now();

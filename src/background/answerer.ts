@@ -151,6 +151,7 @@ export class Answerer {
         const { credential } = decision;
         const sent = await this.#send(challenge, credential.id, credential.username);
         if (sent.kind === 'gone') return DEFAULT;
+        if (sent.kind === 'held-back') return this.#holdBack(record);
         if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, credential.username) };
         record('answered-saved', { answerMs: deps.now() - started, username: credential.username });
         return { kind: 'credentials', username: credential.username, password: credential.password };
@@ -182,6 +183,12 @@ export class Answerer {
     deps.verifier.settle(refused.gate, challenge.requestId, 'refused');
     deps.standingsChanged();
     return { rejection: { username }, failedLogins: deps.standings.failedLogins(challenge.challenger) };
+  }
+
+  /** Ended unanswered so the probe can go (verifier.ts `stallMs`); still tracked, so its end is logged. */
+  #holdBack(record: Record_): AuthAnswer {
+    record('held-back');
+    return CANCEL;
   }
 
   /**
@@ -227,6 +234,7 @@ export class Answerer {
       // A typed password is verified like a saved one: one request carries it until the proxy has judged it.
       const sent = await this.#send(challenge, result.credentialId, result.username);
       if (sent.kind === 'gone') return DEFAULT;
+      if (sent.kind === 'held-back') return this.#holdBack(record);
       if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, result.username) };
       record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
       return { kind: 'credentials', username: result.username, password: result.password };

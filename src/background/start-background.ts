@@ -1,6 +1,6 @@
 import { makeProxyErrorRecord } from '../core/log-record';
 import { PromptBoard } from '../core/prompt-board';
-import { DEFAULT_VERIFIER_OPTIONS, Verifier } from '../core/verifier';
+import { Verifier } from '../core/verifier';
 import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
 import { SettingsCache } from '../settings/settings-cache';
@@ -14,7 +14,7 @@ import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import type { BackgroundApi, RequestFilter } from './background-api';
 import { showBadge } from './badge';
-import { readFailedRequestProxy } from './browser-differences';
+import { readFailedRequestProxy, verifierOptionsFor } from './browser-differences';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -60,7 +60,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const verifier = new Verifier(
     { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
     now,
-    DEFAULT_VERIFIER_OPTIONS,
+    verifierOptionsFor(api.runtime.getManifest().permissions ?? []),
   );
   const updateBadge = () =>
     showBadge(api, {

@@ -25,7 +25,8 @@ export type CauseId =
   | 'attempt-cap'
   | 'handed-to-browser'
   | 'proxy-locked'
-  | 'site-login-after-answer';
+  | 'site-login-after-answer'
+  | 'held-back';
 
 export type Severity = 'ok' | 'info' | 'warning' | 'error';
 
@@ -126,6 +127,8 @@ export function diagnose(record: LogRecord, context: DiagnosisContext): Diagnosi
       return { cause: 'proxy-locked', severity: 'error' };
     case 'site-login-after-answer':
       return { cause: 'site-login-after-answer', severity: 'warning' };
+    case 'held-back':
+      return { cause: 'held-back', severity: 'info' };
   }
 }
 

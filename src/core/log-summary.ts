@@ -29,6 +29,7 @@ export interface ProxySummary {
  * prompt (answered, cancelled, timed out, handed over) follows its "prompted".
  */
 const DECISION_OUTCOMES = new Set(['answered-saved', 'prompted', 'attempt-cap', 'unsupported-scheme', 'locked']);
+// 'held-back' ends a wait that began with 'answered-saved' or 'prompted'; it is not a decision of its own.
 
 const FAILURE_OUTCOMES = new Set([
   'rejected',
@@ -39,6 +40,7 @@ const FAILURE_OUTCOMES = new Set([
   'cancelled-user',
   'locked',
   'site-login-after-answer',
+  'held-back',
 ]);
 
 function readProblem(r: LogRecord): LastError | undefined {

@@ -14,7 +14,9 @@ export type Outcome =
   /** The proxy refused passwords too often lately: neither answered nor prompted until the user unlocks it. */
   | 'locked'
   /** A site's 401 on a request we answered with a proxy password: a proxy refusing the wrong way, or the site's own login. */
-  | 'site-login-after-answer';
+  | 'site-login-after-answer'
+  /** Firefox: ended unanswered so that the one request carrying an unverified password could go first. */
+  | 'held-back';
 
 export const OUTCOMES: readonly Outcome[] = [
   'answered-saved',
@@ -29,6 +31,7 @@ export const OUTCOMES: readonly Outcome[] = [
   'proxy-error',
   'locked',
   'site-login-after-answer',
+  'held-back',
 ];
 
 export function isOutcome(value: unknown): value is Outcome {

@@ -38,7 +38,13 @@ export type WaitEnd =
   /** The proxy may have refused it (a 401 instead of a 407): ask the user rather than send it again. */
   | { readonly kind: 'doubt' }
   /** The request ended by itself while it waited: nothing to answer. */
-  | { readonly kind: 'gone' };
+  | { readonly kind: 'gone' }
+  /**
+   * The browser would not send the probe while this request waited
+   * (`stallMs`): end this request without sending anything, so the probe can
+   * go. docs/browser-behaviour.md#firefox-holds-auth-answers
+   */
+  | { readonly kind: 'held-back' };
 
 export type Admission =
   /** Send it now: trusted, or this request is the probe. */
@@ -54,6 +60,15 @@ export interface VerifierOptions {
    * only a probe tells which.
    */
   readonly trustMs: number;
+  /**
+   * Firefox acts on no answer to a proxy challenge while other challenges for
+   * that proxy wait unanswered: a probe with requests waiting behind it never
+   * reaches the proxy. Where set, a probe that got no verdict this long after
+   * it was sent ends every request waiting behind it (they fail, and no
+   * password is sent with them), so the probe goes and a wrong password still
+   * costs one failed login. docs/browser-behaviour.md#firefox-holds-auth-answers
+   */
+  readonly stallMs?: number;
 }
 
 export const DEFAULT_VERIFIER_OPTIONS: VerifierOptions = { probeTimeoutMs: 5_000, trustMs: 5_000 };
@@ -66,6 +81,7 @@ interface Waiter {
 interface Gate {
   probeRequestId: string;
   probeTimer: unknown;
+  stallTimer?: unknown;
   readonly waiters: Waiter[];
 }
 
@@ -98,6 +114,7 @@ export class Verifier {
     // A request challenged again while already waiting replaces its older wait.
     this.#dropWaiter(gate, requestId);
     const until = new Promise<WaitEnd>((resolve) => gate.waiters.push({ requestId, resolve }));
+    this.#watchForStall(gate);
     return { kind: 'wait', until };
   }
 
@@ -155,8 +172,24 @@ export class Verifier {
     return this.timers.setTimeout(() => this.settle(key, requestId, 'none'), this.options.probeTimeoutMs);
   }
 
-  #handOver(key: string, gate: Gate): void {
+  /** Where the browser holds a probe back while others wait (`stallMs`), the waiting requests give way. */
+  #watchForStall(gate: Gate): void {
+    const { stallMs } = this.options;
+    if (stallMs === undefined || gate.stallTimer !== undefined) return;
+    gate.stallTimer = this.timers.setTimeout(() => {
+      gate.stallTimer = undefined;
+      for (const waiter of gate.waiters.splice(0)) waiter.resolve({ kind: 'held-back' });
+    }, stallMs);
+  }
+
+  #clearTimers(gate: Gate): void {
     this.timers.clearTimeout(gate.probeTimer);
+    if (gate.stallTimer !== undefined) this.timers.clearTimeout(gate.stallTimer);
+    gate.stallTimer = undefined;
+  }
+
+  #handOver(key: string, gate: Gate): void {
+    this.#clearTimers(gate);
     const next = gate.waiters.shift();
     if (!next) {
       this.#gates.delete(key);
@@ -165,10 +198,11 @@ export class Verifier {
     gate.probeRequestId = next.requestId;
     gate.probeTimer = this.#startProbeTimer(key, next.requestId);
     next.resolve({ kind: 'send' });
+    if (gate.waiters.length > 0) this.#watchForStall(gate);
   }
 
   #close(key: string, gate: Gate, end: WaitEnd): void {
-    this.timers.clearTimeout(gate.probeTimer);
+    this.#clearTimers(gate);
     this.#gates.delete(key);
     for (const waiter of gate.waiters) waiter.resolve(end);
   }

@@ -33,6 +33,7 @@ export const CAUSE_KEYS = {
   'handed-to-browser': 'cause_handed_to_browser',
   'proxy-locked': 'cause_proxy_locked',
   'site-login-after-answer': 'cause_site_login_after_answer',
+  'held-back': 'cause_held_back',
 } as const satisfies Record<CauseId, MessageKey>;
 
 /** What the user can do about each cause (record details). */
@@ -55,6 +56,7 @@ export const FIX_KEYS = {
   'handed-to-browser': 'fix_handed_to_browser',
   'proxy-locked': 'fix_proxy_locked',
   'site-login-after-answer': 'fix_site_login_after_answer',
+  'held-back': 'fix_held_back',
 } as const satisfies Record<CauseId, MessageKey>;
 
 /** What the extension did with a challenge (log, filters, last results). */
@@ -71,6 +73,7 @@ export const OUTCOME_KEYS = {
   'proxy-error': 'outcome_proxy_error',
   locked: 'outcome_locked',
   'site-login-after-answer': 'outcome_site_login_after_answer',
+  'held-back': 'outcome_held_back',
 } as const satisfies Record<Outcome, MessageKey>;
 
 /** Why the prompt asks although a password is saved (prompt window and popup). */

@@ -42,6 +42,13 @@ export interface BrowserQuirks {
   readonly errorsNameTheProxy: boolean;
   /** How the admin report names this browser. */
   readonly reportName: RegExp;
+  /**
+   * Whether the browser acts on no proxy-auth answer while other challenges
+   * for that proxy wait unanswered, so that the requests waiting behind the
+   * one that checks a new password are ended (outcome held-back) and load on
+   * the next try. docs/browser-behaviour.md#firefox-holds-auth-answers
+   */
+  readonly holdsAnswersWhileOthersWait: boolean;
 }
 
 /**

@@ -79,6 +79,7 @@ class Chromium implements ChromiumUnderTest {
     // onErrorOccurred carries no proxy in Chromium.
     errorsNameTheProxy: false,
     reportName: /Browser: Chrom(e|ium) \d+/,
+    holdsAnswersWhileOthersWait: false,
   } as const;
   readonly #contexts: BrowserContext[] = [];
   #messaging: Page | undefined;

@@ -130,6 +130,8 @@ class Firefox implements FirefoxUnderTest {
     // onErrorOccurred carries proxyInfo in Firefox.
     errorsNameTheProxy: true,
     reportName: /Browser: Firefox 153/,
+    // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
+    holdsAnswersWhileOthersWait: true,
   } as const;
   extensionId = '';
   #browser: Browser | undefined;

@@ -183,4 +183,30 @@ describe('Verifier: one request carries an unverified password', () => {
     expect(verifier.isTrusted(KEY)).toBe(false);
     expect(verifier.admit(KEY, 'next')).toEqual({ kind: 'send', probe: true });
   });
+
+  it('where the browser holds a probe back while others wait (Firefox), ends the waiting requests after stallMs so the probe goes', async () => {
+    const time = manualTime();
+    const verifier = new Verifier(time, time.now, { ...OPTIONS, stallMs: 300 });
+    const { admissions, ends } = admitMany(verifier, 10);
+    expect(admissions[0]).toEqual({ kind: 'send', probe: true });
+    time.advance(299);
+    await flush();
+    expect(ends.size).toBe(0);
+    time.advance(1);
+    await flush();
+    expect([...ends.values()].every((e) => e.kind === 'held-back')).toBe(true);
+    expect(ends.size).toBe(9);
+    // The probe is still out: its verdict settles the gate, and later requests are answered from trust.
+    expect(verifier.probeOf(KEY)).toBe('r0');
+    verifier.settle(KEY, 'r0', 'accepted');
+    expect(verifier.admit(KEY, 'late')).toEqual({ kind: 'send', probe: false });
+  });
+
+  it('without stallMs (Chrome), waiting requests wait for the verdict however long the probe takes, up to the probe timeout', async () => {
+    const { verifier, time } = setUp();
+    const { ends } = admitMany(verifier, 3);
+    time.advance(4_000);
+    await flush();
+    expect(ends.size).toBe(0);
+  });
 });

@@ -2,7 +2,7 @@ import type { PromptBoard } from '../core/prompt-board';
 import { announceChange } from '../messaging/events-channel';
 import type { CredentialList } from '../messaging/protocol';
 import type { CredentialStore } from '../storage/credential-store';
-import { clearRecords, readRecentRecords, type EventLogWriter } from '../storage/event-log';
+import { clearRecords, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
 import type { SettingsCache } from '../settings/settings-cache';
@@ -61,10 +61,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await store.move(id, direction);
       changed();
       return listCredentials();
-    },
-    'log:list': async ({ limit }) => {
-      await log.flush();
-      return readRecentRecords(limit);
     },
     'log:flush': async () => {
       await log.flush();

@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { SCOPES, type CredentialSummary } from '../core/credential';
 import type { CredentialErrors } from '../core/credential-input';
-import type { LogRecord } from '../core/log-record';
 import type { StandingView } from '../core/refusal-guard';
 import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
@@ -33,7 +32,6 @@ export const REQUEST_SCHEMAS = {
   'prompt:ping': v.object({ promptId: v.string() }),
   'credentials:list': v.object({}),
   'credentials:delete': v.object({ id: v.string() }),
-  'log:list': v.object({ limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200_000)) }),
   'credentials:save': v.object({
     id: v.optional(v.string()),
     host: v.pipe(v.string(), v.maxLength(255)),
@@ -77,7 +75,6 @@ export interface ResponseMap {
   'prompt:ping': { readonly alive: boolean };
   'credentials:list': CredentialList;
   'credentials:delete': { readonly deleted: boolean };
-  'log:list': LogRecord[];
   'credentials:save': { readonly saved: CredentialSummary } | { readonly errors: CredentialErrors };
   'credentials:move': CredentialList;
   'prompts:list': PromptView[];

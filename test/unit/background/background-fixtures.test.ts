@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { BROWSER_PATHS } from '../../fakes/fake-browser';
-import { saveCredential, startFreshBackground } from './background-world';
+import { readLog, saveCredential, startFreshBackground } from './background-world';
 
 /**
  * Every recorded onAuthRequired payload in test/fixtures, played through the
@@ -75,7 +75,7 @@ describe.each(BROWSER_PATHS)('$name', (path) => {
           supplied.delete(id);
         }
       }
-      const log = JSON.stringify(await world.send('log:list', { limit: 100 }));
+      const log = JSON.stringify(await readLog(world, 100));
       expect(log).not.toContain('alice-pw');
       expect(log).not.toContain('mallory-pw');
     });

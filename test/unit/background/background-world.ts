@@ -3,6 +3,8 @@ import { afterEach } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { startBackground, type BackgroundOptions } from '../../../src/background/start-background';
 import { createFakeBrowser, type BrowserPath, type FakeBrowserWorld } from '../../fakes/fake-browser';
+import type { LogRecord } from '../../../src/core/log-record';
+import { readRecentRecords } from '../../../src/storage/event-log';
 
 /**
  * A whole background in this process: a fresh fake browser (storage, badge,
@@ -85,4 +87,10 @@ export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
   );
   await new Promise((resolve) => setTimeout(resolve, 20));
   return settled;
+}
+
+/** The log as the pages read it: the background flushes its batch, then the records are read from IndexedDB. */
+export async function readLog(world: Pick<FakeBrowserWorld, 'send'>, limit = 100): Promise<LogRecord[]> {
+  await world.send('log:flush', {});
+  return readRecentRecords(limit);
 }

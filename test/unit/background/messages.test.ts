@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BROWSER_PATHS } from '../../fakes/fake-browser';
-import { PROXY, challenge, promptIdOf, saveCredential, startFreshBackground } from './background-world';
+import { PROXY, challenge, promptIdOf, readLog, saveCredential, startFreshBackground } from './background-world';
 
 /** The background's answers to its pages, through runtime.onMessage, as the pages send them. */
 describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
@@ -98,10 +98,10 @@ describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
     world.webRequest.onHeadersReceived.trigger({ requestId: 'a', statusCode: 200 });
     await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
     expect(await world.send('log:flush', {})).toEqual({ flushed: true });
-    expect((await world.send('log:list', { limit: 10 })).map((r) => r.requestId)).toEqual(['b', 'a']);
-    expect((await world.send('log:list', { limit: 1 })).map((r) => r.requestId)).toEqual(['b']);
+    expect((await readLog(world, 10)).map((r) => r.requestId)).toEqual(['b', 'a']);
+    expect((await readLog(world, 1)).map((r) => r.requestId)).toEqual(['b']);
     expect(await world.send('log:clear', {})).toEqual({ cleared: true });
-    expect(await world.send('log:list', { limit: 10 })).toEqual([]);
+    expect(await readLog(world, 10)).toEqual([]);
   });
 
   it('settings messages: get gives the defaults and where they came from', async () => {

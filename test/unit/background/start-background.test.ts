@@ -8,7 +8,16 @@ import { createDataKeyLoader, loadOrCreateDataKey } from '../../../src/storage/d
 import { BROWSER_PATHS, createFakeBrowser } from '../../fakes/fake-browser';
 import chromiumPayload from '../../fixtures/chromium-156-proxy-basic.json';
 import firefoxPayload from '../../fixtures/firefox-153-proxy-basic.json';
-import { PROXY, challenge, isSettled, promptIdOf, restartBackground, saveCredential, startFreshBackground } from './background-world';
+import {
+  PROXY,
+  challenge,
+  isSettled,
+  promptIdOf,
+  readLog,
+  restartBackground,
+  saveCredential,
+  startFreshBackground,
+} from './background-world';
 
 const RED = [0xb3, 0x26, 0x1e, 255];
 const AMBER = [0xb2, 0x6a, 0x00, 255];
@@ -100,7 +109,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       expect(await other).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
       const { credentials } = await world.send('credentials:list', {});
       expect(credentials).toMatchObject([{ username: 'alice', rejected: false }]);
-      const outcomes = (await world.send('log:list', { limit: 10 })).map((r) => r.outcome).reverse();
+      const outcomes = (await readLog(world, 10)).map((r) => r.outcome).reverse();
       expect(outcomes).toEqual(['answered-saved', 'rejected', 'prompted', 'prompted', 'answered-prompt', 'answered-prompt']);
     });
 
@@ -108,7 +117,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const world = startFreshBackground(path);
       await saveCredential(world);
       expect(await world.webRequest.onAuthRequired.trigger(challenge({ isProxy: false }))).toEqual({});
-      expect(await world.send('log:list', { limit: 10 })).toEqual([]);
+      expect(await readLog(world, 10)).toEqual([]);
     });
 
     it('cancels a request that passed the attempt cap', async () => {
@@ -191,7 +200,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       world.windows.close(world.windows.list()[0]!.id);
       expect(await Promise.all([a, b])).toEqual([{ cancel: true }, { cancel: true }]);
       expect(await world.send('prompts:list', {})).toEqual([]);
-      const outcomes = (await world.send('log:list', { limit: 10 })).map((r) => r.outcome);
+      const outcomes = (await readLog(world, 10)).map((r) => r.outcome);
       expect(outcomes.filter((o) => o === 'cancelled-user')).toHaveLength(2);
     });
 
@@ -303,7 +312,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       });
       // A request we never saw a challenge for is none of the log's business.
       world.webRequest.onCompleted.trigger({ requestId: 'unrelated', statusCode: 404 });
-      const records = await world.send('log:list', { limit: 10 });
+      const records = await readLog(world, 10);
       expect(records.find((r) => r.requestId === 'ok')?.final).toEqual({ statusCode: 200 });
       expect(records.find((r) => r.requestId === 'broken')?.final).toEqual({ error: 'net::ERR_CONNECTION_RESET' });
       expect(records.some((r) => r.requestId === 'unrelated')).toBe(false);
@@ -321,7 +330,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       });
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'f2', error: 'net::ERR_ABORTED' });
       await vi.waitFor(async () => {
-        const records = await world.send('log:list', { limit: 10 });
+        const records = await readLog(world, 10);
         expect(records).toMatchObject([
           {
             requestId: 'f1',
@@ -337,11 +346,11 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('without the proxy in the event, names it from the proxy settings once the user granted that permission', async () => {
       const world = startFreshBackground(path);
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'before', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
-      await vi.waitFor(async () => expect(await world.send('log:list', { limit: 10 })).toMatchObject([{ requestId: 'before', proxy: '' }]));
+      await vi.waitFor(async () => expect(await readLog(world, 10)).toMatchObject([{ requestId: 'before', proxy: '' }]));
       world.grantProxy({ value: { mode: 'fixed_servers', rules: { singleProxy: { scheme: 'http', host: 'proxy.example', port: 3128 } } } });
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'after', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
       await vi.waitFor(async () =>
-        expect((await world.send('log:list', { limit: 10 })).find((r) => r.requestId === 'after')).toMatchObject({
+        expect((await readLog(world, 10)).find((r) => r.requestId === 'after')).toMatchObject({
           proxy: 'proxy.example:3128',
         }),
       );

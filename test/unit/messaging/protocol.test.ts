@@ -12,7 +12,6 @@ const handlers = {
   'prompt:ping': () => ({ alive: true }),
   'credentials:list': () => ({ credentials: [], problems: [] }),
   'credentials:delete': ({ id }) => ({ deleted: id === 'c1' }),
-  'log:list': () => [],
   'credentials:save': () => ({ errors: { port: 'portRange' } }),
   'credentials:move': () => ({ credentials: [], problems: [] }),
   'prompts:list': () => [],
@@ -44,7 +43,7 @@ describe('messages', () => {
     [{ type: 'prompt:submit', payload: { ...submit, proxy: { host: 'proxy', port: 70000 } } }, 'prompt:submit: invalid proxy.port'],
     [{ type: 'prompt:submit', payload: { ...submit, scope: 'sync' } }, 'prompt:submit: invalid scope'],
     [{ type: 'prompt:submit', payload: { ...submit, username: '' } }, 'prompt:submit: invalid username'],
-    [{ type: 'log:list', payload: { limit: -1 } }, 'log:list: invalid limit'],
+    [{ type: 'proxies:unlock', payload: { proxy: '' } }, 'proxies:unlock: invalid proxy'],
     [{ type: 'credentials:move', payload: { id: 'c', direction: 'sideways' } }, 'credentials:move: invalid direction'],
     [
       { type: 'credentials:save', payload: { host: 'h', port: 1, realm: '', username: 'u', password: 'p', scope: 'once' } },

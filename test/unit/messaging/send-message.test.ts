@@ -28,7 +28,6 @@ function createHandlers(): Handlers {
     'prompt:ping': ({ promptId }) => ({ alive: promptId === 'p1' }),
     'credentials:list': () => ({ credentials: [summary], problems: [{ key: 'problem_credentialDamaged' }] }),
     'credentials:delete': ({ id }) => ({ deleted: id === 'c1' }),
-    'log:list': fail,
     'credentials:save': fail,
     'credentials:move': ({ id }) => {
       if (id !== 'c1') throw new UserError('credentialGone', 'That saved credential no longer exists.');

@@ -136,7 +136,6 @@ export class FakeBackground {
       this.credentials = list;
       return { credentials: this.credentials, problems: this.problems };
     },
-    'log:list': ({ limit }) => this.records.slice(0, limit),
     'log:flush': () => ({ flushed: true }),
     'log:clear': () => {
       this.records = [];

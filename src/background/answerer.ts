@@ -132,7 +132,6 @@ export class Answerer {
     record: Record_,
     context: JoinContext,
   ): Promise<AuthAnswer | { retry: Retry }> {
-    const { deps } = this;
     switch (decision.kind) {
       case 'ignore':
       case 'site-after-proxy':
@@ -149,12 +148,7 @@ export class Answerer {
         return CANCEL;
       case 'supply': {
         const { credential } = decision;
-        const sent = await this.#send(challenge, credential.id, credential.username);
-        if (sent.kind === 'gone') return DEFAULT;
-        if (sent.kind === 'held-back') return this.#holdBack(record);
-        if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, credential.username) };
-        record('answered-saved', { answerMs: deps.now() - started, username: credential.username });
-        return { kind: 'credentials', username: credential.username, password: credential.password };
+        return this.#answerWith(challenge, { ...credential, credentialId: credential.id }, 'answered-saved', started, record);
       }
       case 'prompt': {
         const notice = decision.reason === 'no-credential' ? context.notice : decision.reason;
@@ -183,6 +177,26 @@ export class Answerer {
     deps.verifier.settle(refused.gate, challenge.requestId, 'refused');
     deps.standingsChanged();
     return { rejection: { username }, failedLogins: deps.standings.failedLogins(challenge.challenger) };
+  }
+
+  /**
+   * Answers with a credential once the verifier lets this request have it
+   * (#send); a refusal or doubt on the way means deciding again.
+   */
+  async #answerWith(
+    challenge: Challenge,
+    credential: { readonly credentialId: string; readonly username: string; readonly password: string },
+    outcome: 'answered-saved' | 'answered-prompt',
+    started: number,
+    record: Record_,
+  ): Promise<AuthAnswer | { retry: Retry }> {
+    const { username, password } = credential;
+    const sent = await this.#send(challenge, credential.credentialId, username);
+    if (sent.kind === 'gone') return DEFAULT;
+    if (sent.kind === 'held-back') return this.#holdBack(record);
+    if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, username) };
+    record(outcome, { answerMs: this.deps.now() - started, username });
+    return { kind: 'credentials', username, password };
   }
 
   /** Ended unanswered so the probe can go (verifier.ts `stallMs`); still tracked, so its end is logged. */
@@ -230,15 +244,8 @@ export class Answerer {
     record('prompted', context.rejection ? { afterRejection: true } : {});
     if (joined.opened) deps.openPromptWindow(joined.prompt);
     const result = await joined.result;
-    if (result.kind === 'submit') {
-      // A typed password is verified like a saved one: one request carries it until the proxy has judged it.
-      const sent = await this.#send(challenge, result.credentialId, result.username);
-      if (sent.kind === 'gone') return DEFAULT;
-      if (sent.kind === 'held-back') return this.#holdBack(record);
-      if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, result.username) };
-      record('answered-prompt', { answerMs: deps.now() - started, username: result.username });
-      return { kind: 'credentials', username: result.username, password: result.password };
-    }
+    // A typed password is verified like a saved one: one request carries it until the proxy has judged it.
+    if (result.kind === 'submit') return this.#answerWith(challenge, result, 'answered-prompt', started, record);
     // Still tracked until the browser reports how the request ended.
     if (deps.settings().onCancel === 'browser') {
       record('handed-to-browser');

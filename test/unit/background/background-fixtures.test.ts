@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BROWSER_PATHS } from '../../fakes/fake-browser';
-import { readLog, saveCredential, startFreshBackground } from './background-world';
+import { readLog, saveCredential, startFreshBackground, eventually } from './background-world';
 
 /**
  * Every recorded onAuthRequired payload in test/fixtures, played through the
@@ -66,7 +66,7 @@ describe.each(BROWSER_PATHS)('$name', (path) => {
           supplied.add(id);
         } else {
           // The proxy asked again for the same request: it refused alice. Nothing is sent; the user is asked.
-          await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+          await eventually(() => expect(world.windows.list()).toHaveLength(1));
           const { credentials } = await world.send('credentials:list', {});
           expect(credentials.find((c) => c.username === 'alice')?.rejected).toBe(true);
           expect(await world.badge()).toMatchObject({ text: '1' });
@@ -88,7 +88,7 @@ describe.each(BROWSER_PATHS)('$name', (path) => {
       }
       const answers = sequence.map((payload) => world.webRequest.onAuthRequired.trigger(payload));
       if (sequence.some(answerable)) {
-        await vi.waitFor(() => expect(world.windows.list().length).toBeGreaterThan(0));
+        await eventually(() => expect(world.windows.list().length).toBeGreaterThan(0));
         for (const w of world.windows.list()) world.windows.close(w.id);
       }
       const results = await Promise.all(answers);

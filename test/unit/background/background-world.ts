@@ -1,5 +1,5 @@
 import { fakeBrowser } from '@webext-core/fake-browser';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { startBackground, type BackgroundOptions } from '../../../src/background/start-background';
 import { createFakeBrowser, type BrowserPath, type FakeBrowserWorld } from '../../fakes/fake-browser';
@@ -93,4 +93,9 @@ export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
 export async function readLog(world: Pick<FakeBrowserWorld, 'send'>, limit = 100): Promise<LogRecord[]> {
   await world.send('log:flush', {});
   return readRecentRecords(limit);
+}
+
+/** Waits for an assertion to hold, long enough for a loaded machine (vi.waitFor gives up after 1 s by default). */
+export function eventually<T>(assertion: () => T | Promise<T>): Promise<T> {
+  return vi.waitFor(assertion, { timeout: 10_000, interval: 20 });
 }

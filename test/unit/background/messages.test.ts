@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BROWSER_PATHS } from '../../fakes/fake-browser';
-import { PROXY, challenge, promptIdOf, readLog, saveCredential, startFreshBackground } from './background-world';
+import { PROXY, challenge, promptIdOf, readLog, saveCredential, startFreshBackground, eventually } from './background-world';
 
 /** The background's answers to its pages, through runtime.onMessage, as the pages send them. */
 describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
@@ -41,7 +41,7 @@ describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
   it('prompt messages: get, ping, list, cancel, and a submit for a prompt that is gone', async () => {
     const world = startFreshBackground(path);
     const waiting = world.webRequest.onAuthRequired.trigger(challenge({ url: 'http://site.test/x' }));
-    await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+    await eventually(() => expect(world.windows.list()).toHaveLength(1));
     const promptId = promptIdOf(world.windows.list()[0]!.url);
     expect(await world.send('prompt:get', { promptId })).toMatchObject({
       proxy: PROXY,

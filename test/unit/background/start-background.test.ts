@@ -17,6 +17,7 @@ import {
   restartBackground,
   saveCredential,
   startFreshBackground,
+  eventually,
 } from './background-world';
 
 const RED = [0xb3, 0x26, 0x1e, 255];
@@ -55,10 +56,10 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('notes each start in session storage, keeping the last 20', async () => {
       const starts = async () => ((await fakeBrowser.storage.session.get('backgroundStarts'))['backgroundStarts'] ?? []) as number[];
       let world = startFreshBackground(path);
-      await vi.waitFor(async () => expect(await starts()).toHaveLength(1));
+      await eventually(async () => expect(await starts()).toHaveLength(1));
       for (let i = 2; i <= 22; i++) {
         world = restartBackground(world);
-        await vi.waitFor(async () => expect(await starts()).toHaveLength(Math.min(i, 20)));
+        await eventually(async () => expect(await starts()).toHaveLength(Math.min(i, 20)));
       }
       const kept = await starts();
       expect([...kept].sort((a, b) => a - b)).toEqual(kept);
@@ -87,12 +88,12 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
         authCredentials: { username: 'alice', password: 'wrong' },
       });
       const again = world.webRequest.onAuthRequired.trigger(challenge());
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       const promptId = promptIdOf(world.windows.list()[0]!.url);
       expect(await world.send('prompt:get', { promptId })).toMatchObject({ rejected: true, rejectedUsername: 'alice', waitingCount: 1 });
       // Refused means never sent again, for any request.
       const other = world.webRequest.onAuthRequired.trigger(challenge({ requestId: '101' }));
-      await vi.waitFor(async () => expect(await world.send('prompt:get', { promptId })).toMatchObject({ waitingCount: 2 }));
+      await eventually(async () => expect(await world.send('prompt:get', { promptId })).toMatchObject({ waitingCount: 2 }));
       const submitted = await world.send('prompt:submit', {
         promptId,
         proxy: PROXY,
@@ -182,7 +183,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const second = world.webRequest.onAuthRequired.trigger(
         challenge({ requestId: 'x', challenger: { host: 'other.example', port: 8080 } }),
       );
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(2));
+      await eventually(() => expect(world.windows.list()).toHaveLength(2));
       const [office, other] = world.windows.list();
       expect(office).toMatchObject({ type: 'popup' });
       expect(new URL(office!.url).searchParams.get('host')).toBe('proxy.example');
@@ -196,7 +197,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const world = startFreshBackground(path);
       const a = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
       const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       world.windows.close(world.windows.list()[0]!.id);
       expect(await Promise.all([a, b])).toEqual([{ cancel: true }, { cancel: true }]);
       expect(await world.send('prompts:list', {})).toEqual([]);
@@ -207,15 +208,15 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('closes the window once the prompt is answered, and a window that was already gone is no error', async () => {
       const world = startFreshBackground(path);
       const a = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       const promptId = promptIdOf(world.windows.list()[0]!.url);
       const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b', challenger: { host: 'other.example', port: 1 } }));
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(2));
+      await eventually(() => expect(world.windows.list()).toHaveLength(2));
       // The second window disappears without the event reaching us.
       world.windows.forget(world.windows.list()[1]!.id);
       await world.send('prompt:submit', { promptId, proxy: PROXY, realm: 'Office', username: 'u', password: 'p', scope: 'once' });
       expect(await a).toEqual({ authCredentials: { username: 'u', password: 'p' } });
-      await vi.waitFor(() => expect(world.windows.list()).toEqual([]));
+      await eventually(() => expect(world.windows.list()).toEqual([]));
       const otherId = (await world.send('prompts:list', {}))[0]!.id;
       expect(await world.send('prompt:cancel', { promptId: otherId })).toEqual({ cancelled: 1 });
       expect(await b).toEqual({ cancel: true });
@@ -234,18 +235,18 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('counts the waiting challenges, shows "!" for a refused credential, and clears when the user signs in again', async () => {
       const world = startFreshBackground(path);
       await saveCredential(world, { password: 'wrong' });
-      await vi.waitFor(async () => expect(await world.badge()).toMatchObject({ text: '' }));
+      await eventually(async () => expect(await world.badge()).toMatchObject({ text: '' }));
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
       const refusedA = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
       const b = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
       const c = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'c' }));
-      await vi.waitFor(async () => expect(await world.badge()).toEqual({ text: '3', color: RED }));
+      await eventually(async () => expect(await world.badge()).toEqual({ text: '3', color: RED }));
       const promptId = promptIdOf(world.windows.list()[0]!.url);
       world.windows.close(world.windows.list()[0]!.id);
       await Promise.all([refusedA, b, c]);
       expect(await world.badge()).toEqual({ text: '!', color: AMBER });
       const d = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'd' }));
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       const next = promptIdOf(world.windows.list()[0]!.url);
       expect(next).not.toBe(promptId);
       await world.send('prompt:submit', {
@@ -265,10 +266,10 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       await saveCredential(first, { password: 'wrong' });
       await first.webRequest.onAuthRequired.trigger(challenge());
       void first.webRequest.onAuthRequired.trigger(challenge());
-      await vi.waitFor(() => expect(first.windows.list()).toHaveLength(1));
+      await eventually(() => expect(first.windows.list()).toHaveLength(1));
       fakeBrowser.action.resetState();
       restartBackground(first);
-      await vi.waitFor(async () => expect(await first.badge()).toMatchObject({ text: '!' }));
+      await eventually(async () => expect(await first.badge()).toMatchObject({ text: '!' }));
     });
   });
 
@@ -277,7 +278,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
       const world = startFreshBackground(path);
       const waiting = world.webRequest.onAuthRequired.trigger(challenge());
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       vi.advanceTimersByTime(KEEP_ALIVE_INTERVAL_MS * 3);
       expect(world.pings()).toBe(3);
       world.windows.close(world.windows.list()[0]!.id);
@@ -329,7 +330,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
         proxyInfo: { host: '127.0.0.1', port: 13999 },
       });
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'f2', error: 'net::ERR_ABORTED' });
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         const records = await readLog(world, 10);
         expect(records).toMatchObject([
           {
@@ -346,10 +347,10 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
     it('without the proxy in the event, names it from the proxy settings once the user granted that permission', async () => {
       const world = startFreshBackground(path);
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'before', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
-      await vi.waitFor(async () => expect(await readLog(world, 10)).toMatchObject([{ requestId: 'before', proxy: '' }]));
+      await eventually(async () => expect(await readLog(world, 10)).toMatchObject([{ requestId: 'before', proxy: '' }]));
       world.grantProxy({ value: { mode: 'fixed_servers', rules: { singleProxy: { scheme: 'http', host: 'proxy.example', port: 3128 } } } });
       world.webRequest.onErrorOccurred.trigger({ ...failure, requestId: 'after', error: 'net::ERR_PROXY_CONNECTION_FAILED' });
-      await vi.waitFor(async () =>
+      await eventually(async () =>
         expect((await readLog(world, 10)).find((r) => r.requestId === 'after')).toMatchObject({
           proxy: 'proxy.example:3128',
         }),
@@ -384,7 +385,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       expect(await world.send('settings:save', { changes: { attemptCap: 0 } })).toEqual({ errors: { attemptCap: 'range' } });
       // "Cancel" now hands the request to the browser's own dialog.
       const waiting = world.webRequest.onAuthRequired.trigger(challenge());
-      await vi.waitFor(() => expect(world.windows.list()).toHaveLength(1));
+      await eventually(() => expect(world.windows.list()).toHaveLength(1));
       world.windows.close(world.windows.list()[0]!.id);
       expect(await waiting).toEqual({});
     });

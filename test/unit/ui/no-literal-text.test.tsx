@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CredentialSummary } from '../../../src/core/credential';
 import { findStrictProxies } from '../../../src/core/diagnose';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { parseSettings } from '../../../src/settings/settings';
 import { OptionsPage } from '../../../src/ui/options/options-page';
 import { PopupPage } from '../../../src/ui/popup/popup-page';
 import { PromptForm } from '../../../src/ui/prompt/prompt-form';
 import { makeRecord } from '../record-factory';
+import { makeCredentialSummary } from '../credential-factory';
+import { makePromptView } from './page-fixtures';
 
 // Every word a user sees comes from t(): here t() returns the key in markers, so any other word is a literal.
 vi.mock('../../../src/ui/shared/i18n', () => ({
@@ -57,27 +57,8 @@ function findLiteralText(root: Element): string[] {
   return found;
 }
 
-const credential: CredentialSummary = {
-  id: 'c1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  username: 'alice',
-  scope: 'device',
-  rejected: true,
-  order: 0,
-  updatedAt: 0,
-};
-const prompt: PromptView = {
-  id: 'p1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  scheme: 'basic',
-  waitingCount: 2,
-  sites: ['a.test'],
-  rejected: true,
-  rejectedUsername: 'alice',
-  openedAt: 0,
-};
+const credential = makeCredentialSummary({ id: 'c1', realm: 'Office', rejected: true });
+const prompt = makePromptView({ rejected: true, rejectedUsername: 'alice' });
 const T = 1_800_000_000_000;
 const records = [
   makeRecord({

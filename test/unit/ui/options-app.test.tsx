@@ -6,19 +6,13 @@ import { UserError } from '../../../src/core/user-error';
 import { OptionsApp, type OptionsSeam } from '../../../src/ui/options/options-app';
 import { makeRecord } from '../record-factory';
 import { FakeBackground } from './fake-background';
+import { makeCredentialSummary } from '../credential-factory';
+import { fillCredentialForm } from './page-fixtures';
 
 // The pages reach the browser only through the seam; the real messaging module is loaded, never the polyfill.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 
-const alice: CredentialSummary = {
-  id: 'a',
-  proxy: { host: 'proxy.example', port: 3128 },
-  username: 'alice',
-  scope: 'device',
-  rejected: false,
-  order: 0,
-  updatedAt: 0,
-};
+const alice = makeCredentialSummary();
 const bob: CredentialSummary = { ...alice, id: 'b', username: 'bob', order: 1 };
 
 interface BrowserSide {
@@ -182,11 +176,7 @@ describe('OptionsApp: saved passwords', () => {
   it('saves a new password in the background and lists it', async () => {
     renderApp();
     fireEvent.click(await screen.findByTestId('add-credential'));
-    fireEvent.input(screen.getByLabelText('Proxy host'), { target: { value: 'GW.example' } });
-    fireEvent.input(screen.getByLabelText('Port'), { target: { value: '8080' } });
-    fireEvent.input(screen.getByLabelText('User name'), { target: { value: 'carol' } });
-    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
-    fireEvent.submit(screen.getByTestId('credential-form'));
+    fillCredentialForm({ host: 'GW.example', port: '8080', username: 'carol', password: 'pw' });
     await waitFor(() => expect(screen.queryByTestId('credential-form')).toBeNull());
     expect(background.credentials.map((c) => [c.proxy.host, c.proxy.port, c.username])).toEqual([['gw.example', 8080, 'carol']]);
     expect(screen.getByTestId('credentials').textContent).toContain('gw.example:8080');
@@ -196,11 +186,7 @@ describe('OptionsApp: saved passwords', () => {
     background.credentials = [alice];
     renderApp();
     fireEvent.click(await screen.findByTestId('add-credential'));
-    fireEvent.input(screen.getByLabelText('Proxy host'), { target: { value: 'proxy.example' } });
-    fireEvent.input(screen.getByLabelText('Port'), { target: { value: '3128' } });
-    fireEvent.input(screen.getByLabelText('User name'), { target: { value: 'alice' } });
-    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
-    fireEvent.submit(screen.getByTestId('credential-form'));
+    fillCredentialForm({ host: 'proxy.example', port: '3128', username: 'alice', password: 'pw' });
     await waitFor(() => expect(screen.getByTestId('error-username').textContent).toContain('already has a saved password'));
     expect(background.credentials).toHaveLength(1);
   });

@@ -1,24 +1,16 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CredentialSummary } from '../../../src/core/credential';
 import type { CredentialInput } from '../../../src/core/credential-input';
 import { findStrictProxies } from '../../../src/core/diagnose';
 import type { LogRecord } from '../../../src/core/log-record';
 import { parseSettings } from '../../../src/settings/settings';
 import { OptionsPage, type OptionsActions, type OptionsData } from '../../../src/ui/options/options-page';
 import { makeRecord } from '../record-factory';
+import { makeCredentialSummary } from '../credential-factory';
+import { fillCredentialForm } from './page-fixtures';
 
-const credential: CredentialSummary = {
-  id: 'c1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  username: 'alice',
-  scope: 'device',
-  rejected: true,
-  order: 0,
-  updatedAt: 0,
-};
+const credential = makeCredentialSummary({ id: 'c1', realm: 'Office', rejected: true });
 
 function renderPage(data: Partial<OptionsData> = {}, overrides: Partial<OptionsActions> = {}) {
   const calls: Record<string, unknown[]> = {};
@@ -100,11 +92,7 @@ describe('OptionsPage: proxies and passwords', () => {
     let sent: CredentialInput | undefined;
     renderPage({}, { onSaveCredential: (input) => ((sent = input), Promise.resolve(undefined)) });
     fireEvent.click(screen.getByTestId('add-credential'));
-    fireEvent.input(screen.getByLabelText('Proxy host'), { target: { value: 'gw.example' } });
-    fireEvent.input(screen.getByLabelText('Port'), { target: { value: '8080' } });
-    fireEvent.input(screen.getByLabelText('User name'), { target: { value: 'bob' } });
-    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw' } });
-    fireEvent.submit(screen.getByTestId('credential-form'));
+    fillCredentialForm({ host: 'gw.example', port: '8080', username: 'bob', password: 'pw' });
     await waitFor(() => expect(screen.queryByTestId('credential-form')).toBeNull());
     expect(sent).toEqual({ host: 'gw.example', port: 8080, realm: '', username: 'bob', password: 'pw', scope: 'device' });
   });

@@ -2,22 +2,13 @@
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { FakeBackground } from './fake-background';
+import { makePromptView } from './page-fixtures';
 
 // Each page's main.tsx against a fake browser: the real polyfill-based messaging, the real IndexedDB log (in memory).
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
-const prompt: PromptView = {
-  id: 'p9',
-  proxy: { host: 'gw.example', port: 8080 },
-  realm: '',
-  scheme: 'digest',
-  waitingCount: 1,
-  sites: ['a.test'],
-  rejected: false,
-  openedAt: 0,
-};
+const prompt = makePromptView({ id: 'p9', proxy: { host: 'gw.example', port: 8080 }, realm: '', scheme: 'digest', waitingCount: 1 });
 
 let background: FakeBackground;
 

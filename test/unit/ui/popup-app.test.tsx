@@ -1,25 +1,17 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { UserError } from '../../../src/core/user-error';
 import { PopupApp } from '../../../src/ui/popup/popup-app';
 import { makeRecord } from '../record-factory';
 import { FakeBackground } from './fake-background';
+import { makeCredentialSummary } from '../credential-factory';
+import { makePromptView } from './page-fixtures';
 
 // The pages reach the browser only through the seam; the real messaging module is loaded, never the polyfill.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 
-const prompt: PromptView = {
-  id: 'p1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  scheme: 'basic',
-  waitingCount: 2,
-  sites: ['a.test'],
-  rejected: false,
-  openedAt: 0,
-};
+const prompt = makePromptView();
 
 let background: FakeBackground;
 let diagnosticsOpened: number;
@@ -45,17 +37,7 @@ describe('PopupApp', () => {
   it('shows the waiting prompt, the last day in numbers and each saved proxy’s last result', async () => {
     const now = Date.now();
     background.prompts = [prompt];
-    background.credentials = [
-      {
-        id: 'a',
-        proxy: { host: 'proxy.example', port: 3128 },
-        username: 'alice',
-        scope: 'device',
-        rejected: false,
-        order: 0,
-        updatedAt: 0,
-      },
-    ];
+    background.credentials = [makeCredentialSummary()];
     background.records = [makeRecord({ id: 2, time: now - 1000, outcome: 'prompted' }), makeRecord({ id: 1, time: now - 2000 })];
     background.stored = { defaultScope: 'session' };
     renderPopup();

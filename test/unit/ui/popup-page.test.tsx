@@ -1,20 +1,11 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { PopupPage, type PopupData } from '../../../src/ui/popup/popup-page';
+import { makeCredentialSummary } from '../credential-factory';
+import { makePromptView } from './page-fixtures';
 
-const prompt: PromptView = {
-  id: 'p1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  scheme: 'basic',
-  waitingCount: 4,
-  sites: ['a.test'],
-  rejected: true,
-  rejectedUsername: 'alice',
-  openedAt: 0,
-};
+const prompt = makePromptView({ waitingCount: 4, rejected: true, rejectedUsername: 'alice' });
 
 function renderPopup(data: Partial<PopupData> = {}) {
   const calls: { signIn: unknown[]; cancel: unknown[]; diagnostics: number; unlock: string[] } = {
@@ -94,16 +85,8 @@ describe('PopupPage', () => {
   it('shows each saved proxy with its last result, and a refused one as such', () => {
     renderPopup({
       credentials: [
-        {
-          id: 'a',
-          proxy: { host: 'proxy.example', port: 3128 },
-          username: 'alice',
-          scope: 'device',
-          rejected: false,
-          order: 0,
-          updatedAt: 0,
-        },
-        { id: 'b', proxy: { host: 'gw.example', port: 8080 }, username: 'bob', scope: 'device', rejected: true, order: 0, updatedAt: 0 },
+        makeCredentialSummary(),
+        makeCredentialSummary({ id: 'b', proxy: { host: 'gw.example', port: 8080 }, username: 'bob', rejected: true }),
       ],
       lastResults: new Map([['proxy.example:3128', { outcome: 'answered-saved', time: 40_000 }]]),
     });

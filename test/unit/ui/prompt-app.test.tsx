@@ -1,26 +1,16 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { UserError } from '../../../src/core/user-error';
 import { PROMPT_PING_MS } from '../../../src/ui/shared/browser-differences';
 import { PromptApp } from '../../../src/ui/prompt/prompt-app';
 import { FakeBackground } from './fake-background';
+import { makePromptView } from './page-fixtures';
 
 // The pages reach the browser only through the seam; the real messaging module is loaded, never the polyfill.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 
-const prompt: PromptView = {
-  id: 'p1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  scheme: 'basic',
-  waitingCount: 3,
-  sites: ['a.test', 'b.test'],
-  rejected: true,
-  rejectedUsername: 'alice',
-  openedAt: 0,
-};
+const prompt = makePromptView({ waitingCount: 3, sites: ['a.test', 'b.test'], rejected: true, rejectedUsername: 'alice' });
 
 let background: FakeBackground;
 let closed: number;

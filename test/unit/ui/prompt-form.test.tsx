@@ -1,19 +1,10 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PromptView } from '../../../src/core/prompt-board';
 import { PromptForm, type PromptFormData } from '../../../src/ui/prompt/prompt-form';
+import { makePromptView } from './page-fixtures';
 
-const view: PromptView = {
-  id: 'p1',
-  proxy: { host: 'proxy.example', port: 3128 },
-  realm: 'Office',
-  scheme: 'basic',
-  waitingCount: 3,
-  sites: ['a.test', 'b.test'],
-  rejected: false,
-  openedAt: 0,
-};
+const view = makePromptView({ waitingCount: 3, sites: ['a.test', 'b.test'] });
 
 function renderForm(overrides: Partial<PromptFormData> = {}) {
   const calls: { submit: unknown[]; cancel: number } = { submit: [], cancel: 0 };

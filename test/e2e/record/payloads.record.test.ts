@@ -36,7 +36,8 @@ function decide(details) {
   const wrong = details.url.includes('wrong=1') && seen[details.requestId] === 1;
   return { authCredentials: { username: ${JSON.stringify(ALICE.user)}, password: wrong ? 'wrong' : ${JSON.stringify(ALICE.password)} } };
 }
-if (typeof globalThis.browser !== 'undefined') {
+// Chromium 156 has a 'browser' global too: only Firefox answers with a returned Promise.
+if (navigator.userAgent.includes('Firefox')) {
   api.webRequest.onAuthRequired.addListener((d) => Promise.resolve(decide(d)), { urls: ['<all_urls>'] }, ['blocking']);
 } else {
   api.webRequest.onAuthRequired.addListener((d, cb) => void setTimeout(() => cb(decide(d)), 20), { urls: ['<all_urls>'] }, ['asyncBlocking']);

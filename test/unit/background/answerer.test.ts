@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Answerer, type AnswererDeps } from '../../../src/background/answerer';
+import { Answerer, type AnswererDeps, type PromptSubmission } from '../../../src/background/answerer';
 import type { LogRecord } from '../../../src/core/log-record';
 import { PromptBoard, type PromptView } from '../../../src/core/prompt-board';
 import { RequestTracker } from '../../../src/core/request-tracker';
@@ -8,23 +8,10 @@ import { CredentialStore } from '../../../src/storage/credential-store';
 import { createMemoryArea } from '../../fakes/memory-area';
 import { Vault } from '../../../src/storage/vault';
 import { verificationDeps } from './answerer-deps';
+import { makeChallengeDetails } from '../challenge-factory';
 
 /** A proxy challenge as the browser sends it (see test/fixtures for recorded ones). */
-function details(overrides: Record<string, unknown> = {}) {
-  return {
-    requestId: '100',
-    url: 'http://origin.test/index.html?q=1',
-    method: 'GET',
-    type: 'main_frame',
-    tabId: 4,
-    isProxy: true,
-    scheme: 'basic',
-    realm: 'Office',
-    challenger: { host: 'proxy.example', port: 3128 },
-    timeStamp: 1,
-    ...overrides,
-  };
-}
+const details = makeChallengeDetails;
 
 interface World {
   answerer: Answerer;
@@ -70,6 +57,20 @@ async function saveAlice(world: World, password = 'right') {
   );
 }
 
+/** The user answers the first prompt the answerer opened; the form's proxy, realm and scope unless the test names others. */
+function submitToPrompt(
+  world: World,
+  fields: Pick<PromptSubmission, 'username' | 'password'> & Partial<Pick<PromptSubmission, 'proxy' | 'realm' | 'scope'>>,
+) {
+  return world.answerer.submit({
+    promptId: world.opened[0]!.id,
+    proxy: { host: 'proxy.example', port: 3128 },
+    realm: 'Office',
+    scope: 'device',
+    ...fields,
+  });
+}
+
 /** Lets the answerer reach its prompt wait. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -112,14 +113,7 @@ describe('Answerer', () => {
     expect(world.board.get(world.opened[0]!.id)).toMatchObject({ rejected: true, rejectedUsername: 'alice' });
     // Persisted: a fresh load sees the mark.
     expect((await world.vault.load()).credentials[0]?.rejected).toBe(true);
-    const result = await world.answerer.submit({
-      promptId: world.opened[0]!.id,
-      proxy: { host: 'x', port: 1 },
-      realm: '',
-      username: 'alice',
-      password: 'right',
-      scope: 'device',
-    });
+    const result = await submitToPrompt(world, { proxy: { host: 'x', port: 1 }, realm: '', username: 'alice', password: 'right' });
     expect(result).toEqual({ answered: 1, saved: true, promptGone: false });
     expect(await second).toEqual({ kind: 'credentials', username: 'alice', password: 'right' });
     // Re-entering the same account replaced it (keeping its any-realm choice) and cleared the mark;
@@ -168,14 +162,7 @@ describe('Answerer', () => {
       waitingCount: 60,
       sites: ['origin0.test', 'origin1.test', 'origin2.test', 'origin3.test', 'origin4.test'],
     });
-    const result = await world.answerer.submit({
-      promptId: world.opened[0]!.id,
-      proxy: { host: 'proxy.example', port: 3128 },
-      realm: 'Office',
-      username: 'bob',
-      password: 'pw',
-      scope: 'device',
-    });
+    const result = await submitToPrompt(world, { username: 'bob', password: 'pw' });
     expect(result.answered).toBe(60);
     // The typed password goes to the proxy with one request first; its acceptance answers the other 59.
     const probe = await Promise.race(answers.map((a, i) => a.then(() => String(i))));
@@ -192,14 +179,7 @@ describe('Answerer', () => {
     const world = await makeWorld();
     const waiting = world.answerer.answer(details());
     await settle();
-    await world.answerer.submit({
-      promptId: world.opened[0]!.id,
-      proxy: { host: 'proxy.example', port: 3128 },
-      realm: 'Office',
-      username: 'bob',
-      password: 'pw',
-      scope: 'once',
-    });
+    await submitToPrompt(world, { username: 'bob', password: 'pw', scope: 'once' });
     expect(await waiting).toMatchObject({ kind: 'credentials', password: 'pw' });
     expect(world.device.data).toEqual({});
     expect(world.store.list()).toEqual([]);
@@ -209,14 +189,7 @@ describe('Answerer', () => {
     const world = await makeWorld();
     const first = world.answerer.answer(details());
     await settle();
-    await world.answerer.submit({
-      promptId: world.opened[0]!.id,
-      proxy: { host: 'proxy.example', port: 3128 },
-      realm: 'Office',
-      username: 'bob',
-      password: 'bad',
-      scope: 'once',
-    });
+    await submitToPrompt(world, { username: 'bob', password: 'bad', scope: 'once' });
     await first;
     void world.answerer.answer(details());
     await settle();

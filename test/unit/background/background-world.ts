@@ -5,6 +5,7 @@ import { startBackground, type BackgroundOptions } from '../../../src/background
 import { createFakeBrowser, type BrowserPath, type FakeBrowserWorld } from '../../fakes/fake-browser';
 import type { LogRecord } from '../../../src/core/log-record';
 import { readRecentRecords } from '../../../src/storage/event-log';
+import { makeChallengeDetails } from '../challenge-factory';
 
 /**
  * A whole background in this process: a fresh fake browser (storage, badge,
@@ -38,21 +39,7 @@ export function restartBackground(world: FakeBrowserWorld, options?: BackgroundO
 }
 
 /** A proxy challenge as the browsers send it (recorded ones are in test/fixtures). */
-export function challenge(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    requestId: '100',
-    url: 'http://origin.test/index.html?q=1',
-    method: 'GET',
-    type: 'main_frame',
-    tabId: 4,
-    isProxy: true,
-    scheme: 'basic',
-    realm: 'Office',
-    challenger: { host: 'proxy.example', port: 3128 },
-    timeStamp: 1,
-    ...overrides,
-  };
-}
+export const challenge = makeChallengeDetails;
 
 export const PROXY = { host: 'proxy.example', port: 3128 } as const;
 

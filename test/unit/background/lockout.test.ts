@@ -251,26 +251,13 @@ describe('never lock an account: failed logins per wrong password, whatever the 
     const areas = await makeProfile();
     const first = await makeWorld({}, areas);
     await save(first, 'alice', 'old');
-    const sent = await first.answerer.answer({
-      requestId: 'p',
-      url: 'http://origin.test/',
-      isProxy: true,
-      scheme: 'basic',
-      realm: 'Office',
-      challenger: PROXY,
-    });
+    const challenge = { requestId: 'p', url: 'http://origin.test/', isProxy: true, scheme: 'basic', realm: 'Office', challenger: PROXY };
+    const sent = await first.answerer.answer(challenge);
     expect(sent).toMatchObject({ kind: 'credentials', password: 'old' });
     await tick();
     // The worker dies here; the proxy refuses; the browser asks a fresh background about the same request.
     const restarted = await makeWorld({}, areas);
-    const next = restarted.answerer.answer({
-      requestId: 'p',
-      url: 'http://origin.test/',
-      isProxy: true,
-      scheme: 'basic',
-      realm: 'Office',
-      challenger: PROXY,
-    });
+    const next = restarted.answerer.answer(challenge);
     await waitFor(() => restarted.board.waitingTotal() === 1);
     expect(restarted.board.list()[0]).toMatchObject({ rejected: true, rejectedUsername: 'alice' });
     expect(restarted.store.list()[0]?.rejected).toBe(true);

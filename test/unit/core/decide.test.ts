@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential } from '../../../src/core/credential';
 import { decide, findRefusal } from '../../../src/core/decide';
 import type { RequestTrack, SuppliedAnswer } from '../../../src/core/request-tracker';
 import { makeChallenge } from '../challenge-factory';
+import { makeCredential } from '../credential-factory';
 
-function cred(overrides: Partial<Credential> = {}): Credential {
-  return {
-    id: 'c1',
-    proxy: { host: 'proxy.example', port: 3128 },
-    username: 'alice',
-    password: 's3cret',
-    scope: 'device',
-    rejected: false,
-    order: 0,
-    updatedAt: 1,
-    ...overrides,
-  };
-}
+const cred = makeCredential;
 
 const first: RequestTrack = { attempts: 1, firstSeen: 0 };
 

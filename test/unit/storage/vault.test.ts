@@ -2,21 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Credential } from '../../../src/core/credential';
 import { createMemoryArea } from '../../fakes/memory-area';
 import { VAULT_KEY, Vault } from '../../../src/storage/vault';
+import { makeCredential } from '../credential-factory';
 
-function cred(overrides: Partial<Credential> = {}): Credential {
-  return {
-    id: 'c1',
-    proxy: { host: 'proxy.example', port: 3128 },
-    realm: 'Office',
-    username: 'alice',
-    password: 'correct horse battery staple',
-    scope: 'device',
-    rejected: false,
-    order: 0,
-    updatedAt: 1,
-    ...overrides,
-  };
-}
+const cred = (overrides: Partial<Credential> = {}) =>
+  makeCredential({ realm: 'Office', password: 'correct horse battery staple', ...overrides });
 
 const newKey = () => crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 

@@ -2,13 +2,8 @@ import type { FinalResult } from '../core/log-record';
 import { classifyProxyError } from '../core/proxy-error';
 import type { CompletedDetails, ErrorDetails } from './background-api';
 
-export interface FailedRequest {
-  readonly requestId: string;
-  readonly url: string;
-  readonly method: string;
-  readonly type: string;
-  readonly tabId: number;
-  readonly error: string;
+/** A request that failed at the proxy: the browser's error details, and the proxy it went to. */
+export interface FailedRequest extends ErrorDetails {
   /** `host:port` of the proxy, where the browser or its settings tell. */
   readonly proxy: string;
 }

@@ -32,7 +32,11 @@ export const TEST_HOSTS = [
   'origin12.test',
 ] as const;
 
-export type AuthKind = 'basic' | 'digest' | 'none';
+/**
+ * 'mixed': one port that asks Digest for every host but `basicHosts`, which
+ * it asks Basic (the same proxy host:port offering a weaker scheme later).
+ */
+export type AuthKind = 'basic' | 'digest' | 'none' | 'mixed';
 
 export interface SquidPortSpec {
   /** Used as squid's `name=` for the port and as the key in `Squid.ports`. */
@@ -40,6 +44,8 @@ export interface SquidPortSpec {
   auth: AuthKind;
   /** The loopback address to listen on: 127.0.0.1 (default) or ::1. */
   address?: '127.0.0.1' | '::1';
+  /** auth 'mixed' only: destination host names this port asks Basic for (Digest for the rest). */
+  basicHosts?: string[];
 }
 
 export interface ProxyUser {
@@ -289,6 +295,8 @@ function renderConfig(input: ConfigInput): string {
     `coredump_dir ${files.dir}`,
     `hosts_file ${files.hosts}`,
     'cache deny all',
+    // Queries stay in the log, so each request of a burst has a URL of its own to count by.
+    'strip_query_terms off',
     'shutdown_lifetime 1 seconds',
     'visible_hostname proxy-keyring-test',
     'pinger_enable off',
@@ -313,7 +321,7 @@ function renderConfig(input: ConfigInput): string {
 // them: verified with curl).
 function renderAuthConfig(specs: SquidPortSpec[], files: SquidFiles, basicRealm: string, digestRealm: string): string[] {
   const lines: string[] = [];
-  const has = (kind: AuthKind) => specs.some((s) => s.auth === kind);
+  const has = (kind: AuthKind) => specs.some((s) => s.auth === kind || s.auth === 'mixed');
   const authPorts = specs.filter((s) => s.auth !== 'none');
   if (has('basic')) {
     lines.push(
@@ -331,7 +339,13 @@ function renderAuthConfig(specs: SquidPortSpec[], files: SquidFiles, basicRealm:
     );
   }
   for (const spec of specs) lines.push(`acl port_${spec.name} myportname ${spec.name}`);
-  for (const spec of authPorts) lines.push(`auth_schemes ${spec.auth} port_${spec.name}`);
+  for (const spec of authPorts.filter((s) => s.auth === 'mixed')) {
+    // auth_schemes: the first rule that matches decides what is offered.
+    lines.push(`acl basic_host_${spec.name} dstdomain -n ${(spec.basicHosts ?? ['none.invalid']).join(' ')}`);
+    lines.push(`auth_schemes basic port_${spec.name} basic_host_${spec.name}`);
+    lines.push(`auth_schemes digest port_${spec.name}`);
+  }
+  for (const spec of authPorts.filter((s) => s.auth !== 'mixed')) lines.push(`auth_schemes ${spec.auth} port_${spec.name}`);
   for (const spec of specs.filter((s) => s.auth === 'none')) {
     lines.push(`http_access allow port_${spec.name}`);
   }
@@ -341,7 +355,13 @@ function renderAuthConfig(specs: SquidPortSpec[], files: SquidFiles, basicRealm:
       'acl digest_creds req_header Proxy-Authorization ^Digest',
       'acl any_user proxy_auth REQUIRED',
     );
-    for (const spec of authPorts) {
+    for (const spec of authPorts.filter((s) => s.auth === 'mixed')) {
+      // Credentials of the scheme a host is not asked for get a fresh 407 (a browser may send its Digest copy up front).
+      lines.push(`http_access deny port_${spec.name} basic_host_${spec.name} digest_creds any_user`);
+      lines.push(`http_access deny port_${spec.name} !basic_host_${spec.name} basic_creds any_user`);
+      lines.push(`http_access allow port_${spec.name} any_user`);
+    }
+    for (const spec of authPorts.filter((s) => s.auth !== 'mixed')) {
       const foreign = spec.auth === 'basic' ? 'digest_creds' : 'basic_creds';
       // A proxy_auth acl last on a deny line makes squid answer 407, like a
       // proxy that only knows this port's scheme.

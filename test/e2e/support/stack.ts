@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ACCOUNTS } from './accounts';
+import { ACCOUNTS, ALICE } from './accounts';
 import type { BrowserName, BrowserUnderTest, LaunchOptions } from './browser';
 import { launchChromium } from './chromium';
 import { CHROME_DIST, FIREFOX_DIST, REPO_ROOT } from './extension';
@@ -8,16 +8,23 @@ import { launchFirefox } from './firefox';
 import { startOrigin, type Origin } from './origin';
 import { makePacUrl } from './pac';
 import { getFreePort } from './ports';
-import { startSquid, type AuthKind, type Squid } from './squid';
+import { startSquid, type AuthKind, type Squid, type SquidPortSpec } from './squid';
+import { startTinyproxy, type Tinyproxy } from './tinyproxy';
 
 /** Screenshots for a human to look at (not compared). */
 export const ARTIFACTS = resolve(REPO_ROOT, 'test-artifacts');
 
 export interface RouteSpec {
-  /** How the route's squid port authenticates; 'dead' is a port nothing listens on. */
-  auth: AuthKind | 'dead';
+  /**
+   * How the route's squid port authenticates; 'dead' is a port nothing listens
+   * on; 'tinyproxy' is Debian's tinyproxy (support/tinyproxy.ts) with BasicAuth
+   * for ALICE, forwarding to an open squid port of the route's own (`<name>up`).
+   */
+  auth: AuthKind | 'dead' | 'tinyproxy';
   /** Extra host names through the same port (`h1.<name>.test` …), for many origins at once. */
   hosts?: number;
+  /** auth 'mixed': how many of the extra host names (`h1…`) the port asks Basic for; the rest and `<name>.test` get Digest. */
+  basicHosts?: number;
 }
 
 /** One proxy of a scenario's own: a squid port and the test host names routed through it. */
@@ -39,6 +46,8 @@ export interface Stack {
   readonly squid: Squid;
   readonly browser: BrowserUnderTest;
   route(name: string): Route;
+  /** The tinyproxy of a route with auth 'tinyproxy'. */
+  tinyproxy(name: string): Tinyproxy;
   /** A page on 127.0.0.1, which the PAC leaves DIRECT (e.g. the /many page whose resources go through a route). */
   directUrl(path: string): string;
   stop(): Promise<void>;
@@ -69,16 +78,26 @@ export async function startStack(
   ];
   let origin: Origin | undefined;
   let squid: Squid | undefined;
+  const tinyproxies = new Map<string, Tinyproxy>();
+  const squidPort = (name: string, s: RouteSpec): SquidPortSpec => {
+    if (s.auth === 'tinyproxy') return { name: `${name}up`, auth: 'none' };
+    if (s.auth !== 'mixed') return { name, auth: s.auth as AuthKind };
+    return { name, auth: 'mixed', basicHosts: hostsOf(name, s).slice(1, 1 + (s.basicHosts ?? 0)) };
+  };
   try {
     origin = await startOrigin();
     squid = await startSquid({
-      ports: live.map(([name, s]) => ({ name, auth: s.auth as AuthKind })),
+      ports: live.map(([name, s]) => squidPort(name, s)),
       users: [...ACCOUNTS],
       hosts: Object.fromEntries(live.flatMap(([name, s]) => hostsOf(name, s)).map((h) => [h, '127.0.0.1'])),
     });
+    for (const [name] of specs.filter(([, s]) => s.auth === 'tinyproxy')) {
+      tinyproxies.set(name, await startTinyproxy({ user: ALICE.user, password: ALICE.password, upstreamPort: squid.ports[`${name}up`]! }));
+    }
     const routes = new Map<string, Route>();
     for (const [name, spec] of specs) {
-      const port = spec.auth === 'dead' ? await getFreePort() : squid.ports[name]!;
+      const port =
+        spec.auth === 'dead' ? await getFreePort() : spec.auth === 'tinyproxy' ? tinyproxies.get(name)!.port : squid.ports[name]!;
       const o = origin;
       routes.set(name, {
         name,
@@ -105,14 +124,21 @@ export async function startStack(
         if (r === undefined) throw new Error(`no route ${name}`);
         return r;
       },
+      tinyproxy: (name) => {
+        const t = tinyproxies.get(name);
+        if (t === undefined) throw new Error(`no tinyproxy on route ${name}`);
+        return t;
+      },
       directUrl: (path) => `http://127.0.0.1:${orig.httpPort}${path}`,
       stop: async () => {
         await browser.close();
+        for (const t of tinyproxies.values()) await t.stop();
         await s.stop();
         await orig.stop();
       },
     };
   } catch (error) {
+    for (const t of tinyproxies.values()) await t.stop();
     await squid?.stop();
     await origin?.stop();
     throw error;

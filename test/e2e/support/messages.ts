@@ -116,3 +116,19 @@ export function readBadgeText(page: Page): Promise<string> {
     (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}),
   );
 }
+
+/** Proxies that refused passwords lately, and which are locked (`proxies:standings`). */
+export function readStandings(page: Page): Promise<ResponseOf<'proxies:standings'>> {
+  return sendFromPage(page, 'proxies:standings', {});
+}
+
+/** What the popup's and the options page's Unlock button sends. */
+export async function unlockProxy(page: Page, proxy: string): Promise<boolean> {
+  return (await sendFromPage(page, 'proxies:unlock', { proxy })).unlocked;
+}
+
+/** Saves settings as the options page does; throws on a refused field. */
+export async function saveSettings(page: Page, changes: Record<string, unknown>): Promise<void> {
+  const result = await sendFromPage(page, 'settings:save', { changes });
+  if ('errors' in result) throw new Error(`settings:save refused: ${JSON.stringify(result.errors)}`);
+}

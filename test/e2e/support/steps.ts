@@ -254,3 +254,29 @@ export async function waitForDownload(
   }
   throw new Error(`no download matching ${pattern} in ${dir} within ${timeoutMs} ms`);
 }
+
+/** The prompt id in a prompt window's address (each prompt the background opens has its own). */
+export async function readPromptId(prompt: Page): Promise<string | undefined> {
+  const href = await Promise.race([prompt.evaluate(() => location.href), sleep(2_000).then(() => '')]).catch(() => '');
+  return href === '' ? undefined : (new URL(href).searchParams.get('id') ?? undefined);
+}
+
+/**
+ * Waits for a prompt window other than the one with `previousId` (that one
+ * may still be closing after its submit), and returns it once it has loaded.
+ */
+export async function waitForAnotherPrompt(
+  waitForPrompt: (timeoutMs?: number) => Promise<Page>,
+  previousId: string | undefined,
+  timeoutMs = 15_000,
+): Promise<Page> {
+  return waitUntil(
+    async () => {
+      const prompt = await waitForPrompt(2_000);
+      const id = await readPromptId(prompt);
+      return id !== undefined && id !== previousId && !prompt.isClosed() ? prompt : undefined;
+    },
+    timeoutMs,
+    'a new prompt window',
+  );
+}

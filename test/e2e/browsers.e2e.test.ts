@@ -4,6 +4,7 @@ import { describeAnswering } from './scenarios/answering';
 import { describeBrowserOnly } from './scenarios/browser-only';
 import { useStack } from './scenarios/context';
 import { describeDiagnostics } from './scenarios/diagnostics';
+import { describeLockout } from './scenarios/lockout';
 
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
 // Firefox ESR 153, against a real squid. Every scenario is written once and
@@ -19,5 +20,6 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     describeAnswering(ctx);
     describeDiagnostics(ctx);
     describeBrowserOnly(ctx);
+    describeLockout(ctx);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BrowserName } from '../support/browser';
 import { listCredentials } from '../support/messages';
 import { startStack, type RouteSpec, type Stack } from '../support/stack';
+import { LOCKOUT_ROUTES } from './lockout';
 
 /**
  * Every route (squid port + host names) the scenarios use, one per case, so
@@ -33,6 +34,7 @@ export const ROUTES = {
   popup: { auth: 'basic' },
   bang: { auth: 'basic' },
   private: { auth: 'basic' },
+  ...LOCKOUT_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -10,6 +10,10 @@ export interface LaunchOptions {
   pacUrl?: string;
   /** Or one proxy for everything, loopback included. */
   proxyPort?: number;
+  /** A visible window (the demo, `npm start`); default headless. */
+  headless?: boolean;
+  /** Another browser binary than the Debian one the tests drive. */
+  executablePath?: string;
 }
 
 /** Counts prompt windows from the moment it is made, not only those open at one instant. */

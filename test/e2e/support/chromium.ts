@@ -7,7 +7,7 @@ import { PROMPT_PATH } from './extension';
 import { readBadgeText } from './messages';
 import { sleep } from './ports';
 
-const CHROMIUM_BIN = '/usr/bin/chromium';
+export const CHROMIUM_BIN = '/usr/bin/chromium';
 /** An extension resource that sends no message: stopping the worker from it leaves the worker stopped. */
 const QUIET_PAGE = 'icons/icon-16.png';
 /** The page the tests send the product's messages from. */
@@ -25,8 +25,8 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumUnder
   let browser: Browser | undefined;
   try {
     browser = await puppeteer.launch({
-      executablePath: CHROMIUM_BIN,
-      headless: true,
+      executablePath: opts.executablePath ?? CHROMIUM_BIN,
+      headless: opts.headless ?? true,
       pipe: true,
       enableExtensions: true,
       userDataDir,

@@ -8,7 +8,7 @@ import { FIREFOX_EXTENSION_UUID, GECKO_ID, OPTIONS_PATH, PROMPT_PATH } from './e
 import { readBadgeText } from './messages';
 import { sleep } from './ports';
 
-const FIREFOX_BIN = '/usr/bin/firefox-esr';
+export const FIREFOX_BIN = '/usr/bin/firefox-esr';
 /** Short enough that stopBackground() takes seconds; the default is 30 000 ms. */
 const SHORT_IDLE_MS = 1_000;
 
@@ -153,8 +153,8 @@ class Firefox implements FirefoxUnderTest {
   async start(extraPrefs: Record<string, unknown> = {}): Promise<void> {
     this.#browser = await puppeteer.launch({
       browser: 'firefox',
-      executablePath: FIREFOX_BIN,
-      headless: true,
+      executablePath: this.opts.executablePath ?? FIREFOX_BIN,
+      headless: this.opts.headless ?? true,
       protocol: 'webDriverBiDi',
       // BiDi webExtension.install and the chrome scope need system access on ESR 153.
       args: ['--remote-allow-system-access'],

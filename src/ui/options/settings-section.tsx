@@ -27,6 +27,18 @@ const NUMBER_FIELDS: readonly [keyof typeof SETTING_LIMITS, MessageKey][] = [
   ['lockWindowMin', 'settingsLockWindow'],
 ];
 
+/** The settings chosen from a list: the setting, its label, and each choice's label (in the order shown). */
+const CHOICE_FIELDS: readonly { setting: keyof Settings; label: MessageKey; choices: Record<string, MessageKey> }[] = [
+  { setting: 'onCancel', label: 'settingsOnCancel', choices: { cancel: 'settingsOnCancelCancel', browser: 'settingsOnCancelBrowser' } },
+  { setting: 'afterRefusal', label: 'settingsAfterRefusal', choices: { ask: 'settingsAfterRefusalAsk', next: 'settingsAfterRefusalNext' } },
+  { setting: 'urlDetail', label: 'settingsUrlDetail', choices: { path: 'settingsUrlPath', origin: 'settingsUrlOrigin' } },
+  {
+    setting: 'defaultScope',
+    label: 'settingsDefaultScope',
+    choices: { device: 'scopeDevice', session: 'scopeSession', once: 'scopeOnce' },
+  },
+];
+
 /** The settings form: every value validated in the background; a refused value says why and nothing is saved. */
 export function SettingsSection({ state, onSave }: SettingsSectionProps) {
   const [draft, setDraft] = useState<Record<string, string>>({});
@@ -76,50 +88,18 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
             <ErrorLine errors={errors} field={key} />
           </div>
         ))}
-        <div>
-          <label for="setting-onCancel">{t('settingsOnCancel')}</label>
-          <select id="setting-onCancel" name="onCancel" value={value('onCancel')} onChange={(e) => set('onCancel', e.currentTarget.value)}>
-            <option value="cancel">{t('settingsOnCancelCancel')}</option>
-            <option value="browser">{t('settingsOnCancelBrowser')}</option>
-          </select>
-        </div>
-        <div>
-          <label for="setting-afterRefusal">{t('settingsAfterRefusal')}</label>
-          <select
-            id="setting-afterRefusal"
-            name="afterRefusal"
-            value={value('afterRefusal')}
-            onChange={(e) => set('afterRefusal', e.currentTarget.value)}
-          >
-            <option value="ask">{t('settingsAfterRefusalAsk')}</option>
-            <option value="next">{t('settingsAfterRefusalNext')}</option>
-          </select>
-        </div>
-        <div>
-          <label for="setting-urlDetail">{t('settingsUrlDetail')}</label>
-          <select
-            id="setting-urlDetail"
-            name="urlDetail"
-            value={value('urlDetail')}
-            onChange={(e) => set('urlDetail', e.currentTarget.value)}
-          >
-            <option value="path">{t('settingsUrlPath')}</option>
-            <option value="origin">{t('settingsUrlOrigin')}</option>
-          </select>
-        </div>
-        <div>
-          <label for="setting-defaultScope">{t('settingsDefaultScope')}</label>
-          <select
-            id="setting-defaultScope"
-            name="defaultScope"
-            value={value('defaultScope')}
-            onChange={(e) => set('defaultScope', e.currentTarget.value)}
-          >
-            <option value="device">{t('scopeDevice')}</option>
-            <option value="session">{t('scopeSession')}</option>
-            <option value="once">{t('scopeOnce')}</option>
-          </select>
-        </div>
+        {CHOICE_FIELDS.map(({ setting: key, label, choices }) => (
+          <div key={key}>
+            <label for={`setting-${key}`}>{t(label)}</label>
+            <select id={`setting-${key}`} name={key} value={value(key)} onChange={(e) => set(key, e.currentTarget.value)}>
+              {Object.entries(choices).map(([choice, choiceLabel]) => (
+                <option key={choice} value={choice}>
+                  {t(choiceLabel)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
         <div class="actions">
           {saved && (
             <span class="ok-text" role="status">

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CredentialSummary } from '../../core/credential';
 import type { CredentialErrors, CredentialField, CredentialInput } from '../../core/credential-input';
 import { t } from '../shared/i18n';
+import { TextField } from '../shared/text-field';
 import { CREDENTIAL_ERROR_KEYS } from '../shared/message-keys';
 
 export interface CredentialFormProps {
@@ -58,14 +59,21 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
       <h3>{editing ? t('credEdit') : t('credAdd')}</h3>
       <div class="grid">
         <div>
-          <label for="cred-host">{t('credHost')}</label>
-          <input id="cred-host" name="host" type="text" value={host} onInput={(e) => setHost(e.currentTarget.value)} {...invalid('host')} />
+          <TextField
+            id="cred-host"
+            label={t('credHost')}
+            name="host"
+            type="text"
+            value={host}
+            onInput={(e) => setHost(e.currentTarget.value)}
+            {...invalid('host')}
+          />
           <FieldError errors={errors} field="host" />
         </div>
         <div>
-          <label for="cred-port">{t('credPort')}</label>
-          <input
+          <TextField
             id="cred-port"
+            label={t('credPort')}
             name="port"
             type="text"
             inputMode="numeric"
@@ -76,14 +84,20 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
           <FieldError errors={errors} field="port" />
         </div>
         <div>
-          <label for="cred-realm">{t('credRealm')}</label>
-          <input id="cred-realm" name="realm" type="text" value={realm} onInput={(e) => setRealm(e.currentTarget.value)} />
+          <TextField
+            id="cred-realm"
+            label={t('credRealm')}
+            name="realm"
+            type="text"
+            value={realm}
+            onInput={(e) => setRealm(e.currentTarget.value)}
+          />
           <p class="muted small">{t('credRealmHint')}</p>
         </div>
         <div>
-          <label for="cred-user">{t('credUser')}</label>
-          <input
+          <TextField
             id="cred-user"
+            label={t('credUser')}
             name="username"
             type="text"
             autocomplete="username"
@@ -94,9 +108,9 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
           <FieldError errors={errors} field="username" />
         </div>
         <div>
-          <label for="cred-password">{t('credPassword')}</label>
-          <input
+          <TextField
             id="cred-password"
+            label={t('credPassword')}
             name="password"
             type="password"
             autocomplete={editing ? 'current-password' : 'new-password'}

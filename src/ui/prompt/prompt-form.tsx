@@ -3,6 +3,7 @@ import { SCOPES, type Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
 import { t } from '../shared/i18n';
+import { TextField } from '../shared/text-field';
 import { PROMPT_NOTICE_KEYS, SCOPE_CHOICE_KEYS } from '../shared/message-keys';
 
 export interface PromptFormData {
@@ -104,9 +105,9 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
           {data.notice}
         </p>
       )}
-      <label for="username">{t('promptUsername')}</label>
-      <input
+      <TextField
         id="username"
+        label={t('promptUsername')}
         name="username"
         type="text"
         autocomplete="username"
@@ -120,9 +121,9 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         }}
       />
       {missing && <p class="error">{t('promptUsernameMissing')}</p>}
-      <label for="password">{t('promptPassword')}</label>
-      <input
+      <TextField
         id="password"
+        label={t('promptPassword')}
         name="password"
         type="password"
         autocomplete="current-password"

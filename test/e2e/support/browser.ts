@@ -14,6 +14,8 @@ export interface LaunchOptions {
   headless?: boolean;
   /** Another browser binary than the Debian one the tests drive. */
   executablePath?: string;
+  /** false: puppeteer leaves Ctrl-C and SIGTERM/SIGHUP to the caller, who stops everything it started. */
+  handleSignals?: boolean;
 }
 
 /** Counts prompt windows from the moment it is made, not only those open at one instant. */

@@ -27,6 +27,9 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumUnder
     browser = await puppeteer.launch({
       executablePath: opts.executablePath ?? CHROMIUM_BIN,
       headless: opts.headless ?? true,
+      handleSIGINT: opts.handleSignals ?? true,
+      handleSIGTERM: opts.handleSignals ?? true,
+      handleSIGHUP: opts.handleSignals ?? true,
       pipe: true,
       enableExtensions: true,
       userDataDir,

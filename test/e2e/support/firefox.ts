@@ -155,6 +155,9 @@ class Firefox implements FirefoxUnderTest {
       browser: 'firefox',
       executablePath: this.opts.executablePath ?? FIREFOX_BIN,
       headless: this.opts.headless ?? true,
+      handleSIGINT: this.opts.handleSignals ?? true,
+      handleSIGTERM: this.opts.handleSignals ?? true,
+      handleSIGHUP: this.opts.handleSignals ?? true,
       protocol: 'webDriverBiDi',
       // BiDi webExtension.install and the chrome scope need system access on ESR 153.
       args: ['--remote-allow-system-access'],

@@ -61,13 +61,18 @@ const stops: (() => Promise<void>)[] = [];
 let stopping: Promise<void> | undefined;
 function stopAll(): Promise<void> {
   stopping ??= (async () => {
-    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((e: unknown) => {
+        if (process.env['PK_DEMO_DEBUG'] === '1') console.error('stop failed:', e);
+      });
   })();
   return stopping;
 }
 
+/** Set by Ctrl-C: what the interrupted steps report then is noise. */
+let interrupted = false;
 function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  if (!interrupted) process.stdout.write(`${line}\n`);
 }
 
 function parseOptions(argv: string[]): Options {
@@ -145,13 +150,15 @@ async function main(): Promise<number> {
 
   // Only the demo site goes through the proxy; everything else the browser sends goes direct.
   const pacUrl = makePacUrl({ [DEMO_HOST]: proxy.port });
+  // Stopped even when Ctrl-C comes while it is still starting.
+  const launching = launchBrowser(opts.browser, { pacUrl, headless, executablePath, handleSignals: false });
+  stops.push(async () => (await launching).close());
   let browser: BrowserUnderTest;
   try {
-    browser = await launchBrowser(opts.browser, { pacUrl, headless, executablePath });
+    browser = await launching;
   } catch (error) {
     throw new DemoError(`${b.label} (${executablePath}) did not start: ${firstLine(error)}`);
   }
-  stops.push(() => browser.close());
 
   if (headless) {
     say();
@@ -185,7 +192,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     say();
     say('Stopping the demo…');
-    void stopAll().then(() => process.exit(EXIT_INTERRUPTED));
+    interrupted = true;
+    void stopAll().then(() => {
+      process.stdout.write('Demo stopped.\n');
+      process.exit(EXIT_INTERRUPTED);
+    });
   });
 }
 

@@ -72,10 +72,11 @@ export function decide(input: DecisionInput): Decision {
   if (attempt > attemptCap) return { kind: 'cap', attempt, ...withRefusal };
   const proxy = input.proxy ?? FREE;
   if (proxy.locked) return { kind: 'locked', attempt, ...withRefusal };
-  if (proxy.held) return { kind: 'prompt', attempt, reason: 'held', ...withRefusal };
   const exclude = new Set(refused === undefined ? [] : [refused.credentialId]);
   const credential = findUsableCredential(credentials, challenge.challenger, challenge.realm, exclude);
   if (!credential) return { kind: 'prompt', attempt, reason: 'no-credential', ...withRefusal };
+  // Another saved account would answer, but the user asked to be asked first.
+  if (proxy.held) return { kind: 'prompt', attempt, reason: 'held', ...withRefusal };
   if (challenge.scheme === 'basic' && (input.digestCredentialIds ?? NONE).has(credential.id)) {
     return { kind: 'prompt', attempt, reason: 'downgrade', ...withRefusal };
   }

@@ -87,7 +87,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
       )}
       {view?.failedLogins !== undefined && view.failedLogins > 0 && (
         <p class="error" role="alert" data-testid="failed-logins">
-          {t('promptFailedLogins', String(view.failedLogins))}
+          {view.failedLogins === 1 ? t('promptFailedLoginsOne') : t('promptFailedLogins', String(view.failedLogins))}
         </p>
       )}
       {view?.notice && (

@@ -136,6 +136,17 @@ describe('decide', () => {
     expect(d).toEqual({ kind: 'locked', attempt: 2, refused: sent('c1') });
   });
 
+  it('does not speak of other accounts while a refusal is held if there is none', () => {
+    const d = decide({
+      challenge: makeChallenge(),
+      track: first,
+      credentials: [cred({ rejected: true })],
+      attemptCap: 3,
+      proxy: { locked: false, held: true },
+    });
+    expect(d).toEqual({ kind: 'prompt', attempt: 1, reason: 'no-credential' });
+  });
+
   it('asks before trying the next account while a refusal is held', () => {
     const credentials = [cred({ rejected: true }), cred({ id: 'c2', username: 'bob', order: 1 })];
     const held = decide({ challenge: makeChallenge(), track: first, credentials, attemptCap: 3, proxy: { locked: false, held: true } });

@@ -48,6 +48,9 @@ describe('PromptForm', () => {
     renderForm({ view: { ...view, rejected: true, failedLogins: 2 } });
     const line = screen.getByTestId('failed-logins');
     expect(line.textContent).toContain('2 failed logins');
+    cleanup();
+    renderForm({ view: { ...view, rejected: true, failedLogins: 1 } });
+    expect(screen.getByTestId('failed-logins').textContent).toContain('1 failed login to');
     expect(line.textContent).toContain('network administrator');
     expect(line.getAttribute('role')).toBe('alert');
   });

@@ -48,6 +48,16 @@ export interface PromptSubmission {
   readonly scope: Scope;
 }
 
+/** A response the browser reported for a request (webRequest onHeadersReceived / onCompleted). */
+export interface ObservedResponse {
+  readonly requestId: string;
+  readonly statusCode: number;
+  readonly url?: string;
+  readonly method?: string;
+  readonly type?: string;
+  readonly tabId?: number;
+}
+
 type LogExtra = { answerMs?: number; username?: string; afterRejection?: true };
 type Record_ = (outcome: Outcome, extra?: LogExtra) => void;
 
@@ -262,17 +272,30 @@ export class Answerer {
    * user has looked; the 401 itself stays the browser's.
    */
   #siteChallenge(challenge: Challenge): AuthAnswer {
+    this.#doubt(challenge);
+    return DEFAULT;
+  }
+
+  /** The password sent for this request met a 401: no longer trusted, nothing more sent with it, and logged once. */
+  #doubt(challenge: Pick<Challenge, 'requestId' | 'url' | 'method' | 'type' | 'tabId'>): void {
     const { deps } = this;
     const track = deps.tracker.get(challenge.requestId);
     const supplied = track?.supplied;
-    if (!supplied) return DEFAULT;
+    if (!supplied) return;
     deps.tracker.clearSupplied(challenge.requestId);
     deps.memory.removePending(challenge.requestId);
     deps.verifier.settle(supplied.gate, challenge.requestId, 'doubt');
     const settings = deps.settings();
     deps.log(
       makeLogRecord(
-        { ...challenge, challenger: supplied.proxy, realm: supplied.realm, scheme: supplied.scheme },
+        {
+          ...challenge,
+          isProxy: false,
+          timeStamp: deps.now(),
+          challenger: supplied.proxy,
+          realm: supplied.realm,
+          scheme: supplied.scheme,
+        },
         {
           outcome: 'site-login-after-answer',
           attempt: track.attempts,
@@ -282,19 +305,25 @@ export class Answerer {
         },
       ),
     );
-    return DEFAULT;
   }
 
   /**
    * The request we answered got a response. Anything but a 407 (a new
-   * challenge follows that) or a 401 (see #siteChallenge) means the proxy
-   * let it through: the password is accepted, and every request waiting on
-   * that verdict is answered.
+   * challenge follows that) or a 401 means the proxy let it through: the
+   * password is accepted, and every request waiting on that verdict is
+   * answered. A 401 is doubted at once (#doubt): a page's 401 also comes as a
+   * site challenge, but a fetch's never reaches onAuthRequired
+   * (docs/browser-behaviour.md#tinyproxy-401).
    */
-  observeResponse(requestId: string, statusCode: number): void {
+  observeResponse(response: ObservedResponse): void {
     const { deps } = this;
+    const { requestId, statusCode } = response;
+    if (statusCode === 401) {
+      this.#doubt({ url: '', method: 'GET', type: 'other', tabId: -1, ...response });
+      return;
+    }
     const supplied = deps.tracker.get(requestId)?.supplied;
-    if (!supplied || statusCode === 407 || statusCode === 401) return;
+    if (!supplied || statusCode === 407) return;
     deps.memory.removePending(requestId);
     deps.verifier.settle(supplied.gate, requestId, 'accepted');
     if (supplied.scheme === 'digest') deps.standings.noteDigest(supplied.credentialId);

@@ -42,6 +42,10 @@ export interface CompletedDetails {
 export interface HeadersDetails {
   readonly requestId: string;
   readonly statusCode: number;
+  readonly url: string;
+  readonly method: string;
+  readonly type: string;
+  readonly tabId: number;
 }
 
 export interface ErrorDetails {

@@ -105,7 +105,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     isTracked: (requestId) => tracker.has(requestId),
     onResult: (requestId, result) => {
       // The end of a request we answered is the proxy's verdict too (in case no headers were seen).
-      if (result.statusCode !== undefined) answerer.observeResponse(requestId, result.statusCode);
+      if (result.statusCode !== undefined) answerer.observeResponse({ requestId, statusCode: result.statusCode });
       else answerer.observeEnd(requestId);
       tracker.finish(requestId);
       log.setFinal(requestId, result, now());
@@ -129,7 +129,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
   // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
-  api.webRequest.onHeadersReceived.addListener((details) => answerer.observeResponse(details.requestId, details.statusCode), ALL_URLS);
+  api.webRequest.onHeadersReceived.addListener((details) => answerer.observeResponse(details), ALL_URLS);
   api.webRequest.onCompleted.addListener((details) => results.onCompleted(details), ALL_URLS);
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
   api.runtime.onMessage.addListener((message, sender) => {

@@ -55,7 +55,7 @@ it('hot answer: a saved credential from memory', async () => {
     samples.push(performance.now() - start);
     if (answer.kind !== 'credentials') throw new Error('not answered');
     // The browser reports the accepted retry, as it does after every answer: the password stays verified.
-    answerer.observeResponse(`bench-${i}`, 200);
+    answerer.observeResponse({ requestId: `bench-${i}`, statusCode: 200 });
   }
   await recordFigures('hotAnswer', { ...summarise(samples), savedCredentials: 20 });
   expect(samples).toHaveLength(5000);

@@ -2,6 +2,7 @@ import type {
   BlockingResponse,
   CallbackAuthEvent,
   CompletedDetails,
+  HeadersDetails,
   ErrorDetails,
   PromiseAuthEvent,
   RequestFilter,
@@ -90,7 +91,7 @@ export interface BeforeRequestDetails {
 export function createFakeWebRequest(permissions: readonly string[]) {
   return {
     onAuthRequired: new FakeAuthRequiredEvent(permissions),
-    onHeadersReceived: new FakeWebRequestEvent<CompletedDetails>(),
+    onHeadersReceived: new FakeWebRequestEvent<HeadersDetails>(),
     onCompleted: new FakeWebRequestEvent<CompletedDetails>(),
     onErrorOccurred: new FakeWebRequestEvent<ErrorDetails & { proxyInfo?: { host: string; port: number } }>(),
     onBeforeRequest: new FakeWebRequestEvent<BeforeRequestDetails>(),

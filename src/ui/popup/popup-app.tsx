@@ -29,27 +29,34 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
     errors: {},
   });
 
+  /**
+   * What waits, saved proxies and locks come first and alone: a log that
+   * cannot be read (a full disk, IndexedDB refused) must never hide sign-in.
+   */
   const load = async () => {
     try {
-      await sendMessage('log:flush', {});
-      const [prompts, list, standings, settings, records] = await Promise.all([
+      const [prompts, list, standings, settings] = await Promise.all([
         sendMessage('prompts:list', {}),
         sendMessage('credentials:list', {}),
         sendMessage('proxies:standings', {}),
         sendMessage('settings:get', {}),
-        readRecentRecords(RECENT_RECORDS),
       ]);
-      const now = Date.now();
       setData((d) => ({
         ...d,
         prompts,
         credentials: list.credentials,
         standings,
-        lastResults: lastResultByProxy(records),
-        counts: countRecent(records, now),
         defaultScope: settings.settings.defaultScope,
-        now,
+        now: Date.now(),
       }));
+    } catch (e) {
+      setData((d) => ({ ...d, loadError: describeError(e) }));
+    }
+    try {
+      await sendMessage('log:flush', {});
+      const records = await readRecentRecords(RECENT_RECORDS);
+      const now = Date.now();
+      setData((d) => ({ ...d, lastResults: lastResultByProxy(records), counts: countRecent(records, now), now }));
     } catch (e) {
       setData((d) => ({ ...d, loadError: describeError(e) }));
     }

@@ -167,7 +167,7 @@ describe('Answerer', () => {
     // The typed password goes to the proxy with one request first; its acceptance answers the other 59.
     const probe = await Promise.race(answers.map((a, i) => a.then(() => String(i))));
     expect(world.board.waitingTotal()).toBe(0);
-    world.answerer.observeResponse(probe, 200);
+    world.answerer.observeResponse({ requestId: probe, statusCode: 200 });
     const all = await Promise.all(answers);
     expect(all.every((a) => a.kind === 'credentials' && a.password === 'pw')).toBe(true);
     // The next fresh challenge is answered from what was saved.
@@ -297,7 +297,7 @@ describe('Answerer', () => {
     // One request carries the password until the proxy's verdict (verifier.ts); then all are answered.
     const probe = await pending[0]!;
     expect(probe).toMatchObject({ kind: 'credentials', username: 'alice' });
-    answerer.observeResponse('cold0', 200);
+    answerer.observeResponse({ requestId: 'cold0', statusCode: 200 });
     const answers = await Promise.all(pending);
     expect(loads).toBe(1);
     expect(answers.every((a) => a.kind === 'credentials' && a.username === 'alice')).toBe(true);

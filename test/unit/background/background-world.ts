@@ -86,3 +86,15 @@ export async function readLog(world: Pick<FakeBrowserWorld, 'send'>, limit = 100
 export function eventually<T>(assertion: () => T | Promise<T>): Promise<T> {
   return vi.waitFor(assertion, { timeout: 10_000, interval: 20 });
 }
+
+/** The proxy let an answered request through: its response headers arrive (the verdict the verifier waits for). */
+export function respond(world: Pick<FakeBrowserWorld, 'webRequest'>, requestId: string, statusCode = 200): void {
+  world.webRequest.onHeadersReceived.trigger({
+    requestId,
+    statusCode,
+    url: 'http://origin.test/index.html',
+    method: 'GET',
+    type: 'main_frame',
+    tabId: 4,
+  });
+}

@@ -88,7 +88,7 @@ async function request(world: World, proxy: SimProxy, requestId: string): Promis
     if (answer.kind === 'default') return 'default';
     if (proxy.passwords.get(answer.username) === answer.password) {
       proxy.acceptedLogins++;
-      world.answerer.observeResponse(requestId, 200);
+      world.answerer.observeResponse({ requestId: requestId, statusCode: 200 });
       return 'loaded';
     }
     proxy.failedLogins++;
@@ -316,5 +316,37 @@ describe('never lock an account: failed logins per wrong password, whatever the 
     world.answerer.observeEnd('a');
     await waitFor(() => second !== undefined);
     expect(second).toMatchObject({ kind: 'credentials', password: 'right' });
+  });
+
+  it("a fetch's 401 after our answer (no site challenge reaches the extension) doubts the password at once: one failed login, nothing more sent", async () => {
+    const world = await makeWorld();
+    await save(world, 'alice', 'old');
+    const base = {
+      url: 'http://origin.test/f',
+      isProxy: true,
+      scheme: 'basic',
+      realm: 'Office',
+      challenger: PROXY,
+      type: 'xmlhttprequest',
+    };
+    const first = await world.answerer.answer({ ...base, requestId: 'f0' });
+    expect(first).toMatchObject({ kind: 'credentials', password: 'old' });
+    const others = Array.from({ length: 5 }, (_, i) => world.answerer.answer({ ...base, requestId: `f${i + 1}` }));
+    await tick();
+    // tinyproxy answers the wrong password with 401; the browser reports only the response.
+    world.answerer.observeResponse({
+      requestId: 'f0',
+      statusCode: 401,
+      url: 'http://origin.test/f',
+      method: 'GET',
+      type: 'xmlhttprequest',
+      tabId: 1,
+    });
+    await waitFor(() => world.board.waitingTotal() === 5);
+    expect(world.board.list()[0]).toMatchObject({ notice: 'doubt' });
+    expect(world.records.filter((r) => r.outcome === 'site-login-after-answer')).toHaveLength(1);
+    expect(world.records.filter((r) => r.outcome === 'answered-saved')).toHaveLength(1);
+    world.answerer.cancel(world.board.list()[0]!.id);
+    expect(await Promise.all(others)).toEqual(Array(5).fill({ kind: 'cancel' }));
   });
 });

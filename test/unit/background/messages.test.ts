@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BROWSER_PATHS } from '../../fakes/fake-browser';
-import { PROXY, challenge, promptIdOf, readLog, saveCredential, startFreshBackground, eventually } from './background-world';
+import { PROXY, challenge, promptIdOf, readLog, saveCredential, startFreshBackground, eventually, respond } from './background-world';
 
 /** The background's answers to its pages, through runtime.onMessage, as the pages send them. */
 describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
@@ -95,7 +95,7 @@ describe.each(BROWSER_PATHS)('messages to the background, $name', (path) => {
     await saveCredential(world);
     await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
     // The proxy accepts the password on 'a', so 'b' is answered at once.
-    world.webRequest.onHeadersReceived.trigger({ requestId: 'a', statusCode: 200 });
+    respond(world, 'a');
     await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
     expect(await world.send('log:flush', {})).toEqual({ flushed: true });
     expect((await readLog(world, 10)).map((r) => r.requestId)).toEqual(['b', 'a']);

@@ -18,6 +18,7 @@ import {
   saveCredential,
   startFreshBackground,
   eventually,
+  respond,
 } from './background-world';
 
 const RED = [0xb3, 0x26, 0x1e, 255];
@@ -75,7 +76,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
         authCredentials: { username: 'alice', password: 'squid-pw' },
       });
       // Once the proxy accepted it (the retry's response), the next challenge is answered from memory at once.
-      world.webRequest.onHeadersReceived.trigger({ requestId: String(chromiumPayload.requestId), statusCode: 200 });
+      respond(world, String(chromiumPayload.requestId));
       expect(await world.webRequest.onAuthRequired.trigger(firefoxPayload)).toEqual({
         authCredentials: { username: 'alice', password: 'squid-pw' },
       });
@@ -106,7 +107,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       // The typed password is verified like a saved one: one request carries it, the other waits for the verdict.
       expect(await again).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
       expect(await isSettled(other)).toBe(false);
-      world.webRequest.onHeadersReceived.trigger({ requestId: '100', statusCode: 200 });
+      respond(world, '100');
       expect(await other).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
       const { credentials } = await world.send('credentials:list', {});
       expect(credentials).toMatchObject([{ username: 'alice', rejected: false }]);
@@ -151,7 +152,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       // One request carries the password to the proxy; its acceptance answers the other 19.
       expect(await triggered[0]).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
       expect(await isSettled(answers)).toBe(false);
-      world.webRequest.onHeadersReceived.trigger({ requestId: 'cold0', statusCode: 200 });
+      respond(world, 'cold0');
       expect(await answers).toEqual(Array.from({ length: 20 }, () => ({ authCredentials: { username: 'alice', password: 'right' } })));
       expect(loads).toBe(1);
       expect(world.windows.list()).toEqual([]);
@@ -300,7 +301,7 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const world = startFreshBackground(path);
       await saveCredential(world);
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'ok' }));
-      world.webRequest.onHeadersReceived.trigger({ requestId: 'ok', statusCode: 200 });
+      respond(world, 'ok');
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'broken' }));
       world.webRequest.onCompleted.trigger({ requestId: 'ok', statusCode: 200 });
       world.webRequest.onErrorOccurred.trigger({

@@ -42,9 +42,30 @@ describe('PopupApp', () => {
     background.stored = { defaultScope: 'session' };
     renderPopup();
     await screen.findByTestId('waiting-prompts');
-    expect(screen.getByTestId('counts').textContent).toMatch(/Challenges\s*2/);
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toMatch(/Challenges\s*2/));
     expect(screen.getByTestId('saved-proxies').textContent).toContain('Asked you · ');
     expect(screen.getByLabelText<HTMLInputElement>('Until the browser closes').checked).toBe(true);
+  });
+
+  it('shows sign-in and locked proxies even when the log cannot be read, and says why', async () => {
+    background.prompts = [prompt];
+    background.standings = [{ proxy: 'proxy.example:3128', failedLogins: 2, lockedAt: Date.now(), held: false }];
+    render(
+      <PopupApp
+        seam={{
+          ...background.seam(),
+          readRecentRecords: () =>
+            Promise.reject(new Error('A mutation operation was attempted on a database that did not allow mutations.')),
+          openDiagnostics: () => diagnosticsOpened++,
+        }}
+      />,
+    );
+    await screen.findByTestId('waiting-prompts');
+    expect(screen.getByTestId('locked-proxies').textContent).toContain('proxy.example:3128');
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('did not allow mutations'));
+    // Sign-in still works.
+    signIn('bob', 'pw');
+    await waitFor(() => expect(background.submitted).toHaveLength(1));
   });
 
   it('sends the sign-in to the background and shows that nothing waits any more', async () => {

@@ -77,6 +77,11 @@ function answerFor(challenge: Challenge, credentialId: string, username: string)
   return { credentialId, username, proxy, realm, scheme, gate: `${formatEndpoint(proxy)}|${realm}|${credentialId}` };
 }
 
+/** The page or the user cancelled the request (Chromium net::ERR_ABORTED, Firefox NS_BINDING_ABORTED / NS_ERROR_ABORT). */
+function isAbort(error: string): boolean {
+  return /ABORT/i.test(error);
+}
+
 const DEFAULT: AuthAnswer = { kind: 'default' };
 const CANCEL: AuthAnswer = { kind: 'cancel' };
 
@@ -88,6 +93,8 @@ const CANCEL: AuthAnswer = { kind: 'cancel' };
  */
 export class Answerer {
   #memoryLoad: Promise<void> | undefined;
+  /** Credentials that met a 401 after we sent them; until the user re-enters or edits them (memory only: a restart probes once more). */
+  readonly #doubted = new Set<string>();
 
   constructor(private readonly deps: AnswererDeps) {}
 
@@ -127,6 +134,7 @@ export class Answerer {
             attemptCap: settings.attemptCap,
             proxy: deps.standings.stateOf(challenge.challenger),
             digestCredentialIds: deps.standings.digestCredentialIds(),
+            doubtedCredentialIds: this.#doubted,
           });
       const acted = await this.#act(decision, challenge, started, record, next.context);
       if (!('retry' in acted)) return acted;
@@ -285,6 +293,7 @@ export class Answerer {
     deps.tracker.clearSupplied(challenge.requestId);
     deps.memory.removePending(challenge.requestId);
     deps.verifier.settle(supplied.gate, challenge.requestId, 'doubt');
+    this.#doubted.add(supplied.credentialId);
     const settings = deps.settings();
     deps.log(
       makeLogRecord(
@@ -329,10 +338,24 @@ export class Answerer {
     if (supplied.scheme === 'digest') deps.standings.noteDigest(supplied.credentialId);
   }
 
-  /** The request ended without a response (cancelled, failed): no verdict; a probe hands over. */
-  observeEnd(requestId: string): void {
-    this.deps.memory.removePending(requestId);
-    this.deps.verifier.abandon(requestId);
+  /**
+   * The request ended without a response. Cancelled (the page went away): no
+   * verdict, a probe hands over. Failed after it carried a password not yet
+   * verified (a cross-origin fetch that met a proxy's 401 fails this way in
+   * Chromium): the proxy may have refused it, so it is not sent again without
+   * the user (docs/browser-behaviour.md#tinyproxy-401).
+   */
+  observeEnd(requestId: string, error = ''): void {
+    const { deps } = this;
+    const supplied = deps.tracker.get(requestId)?.supplied;
+    deps.memory.removePending(requestId);
+    if (supplied && !isAbort(error) && !deps.verifier.isTrusted(supplied.gate)) {
+      deps.tracker.clearSupplied(requestId);
+      deps.verifier.settle(supplied.gate, requestId, 'doubt');
+      this.#doubted.add(supplied.credentialId);
+      return;
+    }
+    deps.verifier.abandon(requestId);
   }
 
   /**
@@ -365,8 +388,9 @@ export class Answerer {
       );
       credentialId = saved.id;
     }
-    // A re-entered account keeps its id: what was verified about its old password no longer holds.
+    // A re-entered account keeps its id: what was verified (or doubted) about its old password no longer holds.
     deps.verifier.forget(credentialId);
+    this.#doubted.delete(credentialId);
     deps.standings.release(proxy);
     const answered = prompt
       ? deps.board.submit(prompt.id, { username: submission.username, password: submission.password, credentialId })
@@ -381,6 +405,7 @@ export class Answerer {
   /** A credential was edited or deleted in the options page: trusted no more, and the proxy may try accounts again. */
   credentialChanged(credentialId: string, proxy?: ProxyEndpoint): void {
     this.deps.verifier.forget(credentialId);
+    this.#doubted.delete(credentialId);
     if (proxy) this.deps.standings.release(proxy);
   }
 

@@ -106,7 +106,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     onResult: (requestId, result) => {
       // The end of a request we answered is the proxy's verdict too (in case no headers were seen).
       if (result.statusCode !== undefined) answerer.observeResponse({ requestId, statusCode: result.statusCode });
-      else answerer.observeEnd(requestId);
+      else answerer.observeEnd(requestId, result.error);
       tracker.finish(requestId);
       log.setFinal(requestId, result, now());
       // A refused credential changes the badge; the request's end is a cheap moment to refresh it.

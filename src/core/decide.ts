@@ -10,7 +10,9 @@ export type PromptReason =
   /** A refusal waits for the user's word before the next saved account is tried (setting). */
   | 'held'
   /** The only fitting password was used with Digest here; the proxy now asks for Basic, which sends it readable. */
-  | 'downgrade';
+  | 'downgrade'
+  /** The fitting password met a site's 401 where the proxy should have judged it: sent again only when the user says so. */
+  | 'doubt';
 
 /**
  * What to do with one challenge. `refused` is set when this challenge is the
@@ -43,6 +45,8 @@ export interface DecisionInput {
   readonly proxy?: ProxyState;
   /** Credentials the proxy has accepted with Digest: never sent to its Basic challenge without asking. */
   readonly digestCredentialIds?: ReadonlySet<string>;
+  /** Credentials that met a 401 after we sent them (a proxy refusing the wrong way?): asked about before they go again. */
+  readonly doubtedCredentialIds?: ReadonlySet<string>;
 }
 
 const FREE: ProxyState = { locked: false, held: false };
@@ -77,6 +81,7 @@ export function decide(input: DecisionInput): Decision {
   if (!credential) return { kind: 'prompt', attempt, reason: 'no-credential', ...withRefusal };
   // Another saved account would answer, but the user asked to be asked first.
   if (proxy.held) return { kind: 'prompt', attempt, reason: 'held', ...withRefusal };
+  if ((input.doubtedCredentialIds ?? NONE).has(credential.id)) return { kind: 'prompt', attempt, reason: 'doubt', ...withRefusal };
   if (challenge.scheme === 'basic' && (input.digestCredentialIds ?? NONE).has(credential.id)) {
     return { kind: 'prompt', attempt, reason: 'downgrade', ...withRefusal };
   }

@@ -313,7 +313,7 @@ describe('never lock an account: failed logins per wrong password, whatever the 
     void world.answerer.answer({ ...base, requestId: 'b' }).then((a) => (second = a));
     await tick();
     expect(second).toBeUndefined();
-    world.answerer.observeEnd('a');
+    world.answerer.observeEnd('a', 'net::ERR_ABORTED');
     await waitFor(() => second !== undefined);
     expect(second).toMatchObject({ kind: 'credentials', password: 'right' });
   });
@@ -348,5 +348,35 @@ describe('never lock an account: failed logins per wrong password, whatever the 
     expect(world.records.filter((r) => r.outcome === 'answered-saved')).toHaveLength(1);
     world.answerer.cancel(world.board.list()[0]!.id);
     expect(await Promise.all(others)).toEqual(Array(5).fill({ kind: 'cancel' }));
+    // A later challenge does not send the doubted password either: it asks.
+    const later = world.answerer.answer({ ...base, requestId: 'later' });
+    await waitFor(() => world.board.waitingTotal() === 1);
+    expect(world.board.list()[0]).toMatchObject({ notice: 'doubt' });
+    await world.answerer.submit({
+      promptId: world.board.list()[0]!.id,
+      proxy: PROXY,
+      realm: 'Office',
+      username: 'alice',
+      password: 'new',
+      scope: 'device',
+    });
+    expect(await later).toMatchObject({ kind: 'credentials', password: 'new' });
+    expect(world.records.filter((r) => r.outcome === 'answered-saved')).toHaveLength(1);
+  });
+
+  it('a request that fails after carrying an unverified password (not cancelled) sends it nowhere else without asking', async () => {
+    const world = await makeWorld();
+    await save(world, 'alice', 'old');
+    const base = { url: 'http://origin.test/f', isProxy: true, scheme: 'basic', realm: 'Office', challenger: PROXY };
+    expect(await world.answerer.answer({ ...base, requestId: 'p' })).toMatchObject({ password: 'old' });
+    const waiting = world.answerer.answer({ ...base, requestId: 'w' });
+    await tick();
+    // Chromium: a cross-origin fetch that met the proxy's 401 ends with net::ERR_FAILED and no response.
+    world.answerer.observeEnd('p', 'net::ERR_FAILED');
+    await waitFor(() => world.board.waitingTotal() === 1);
+    expect(world.board.list()[0]).toMatchObject({ notice: 'doubt' });
+    world.answerer.cancel(world.board.list()[0]!.id);
+    expect(await waiting).toEqual({ kind: 'cancel' });
+    expect(world.records.filter((r) => r.outcome === 'answered-saved')).toHaveLength(1);
   });
 });

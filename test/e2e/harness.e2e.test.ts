@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE } from './support/accounts';
 import { BROWSER_NAMES, type BrowserUnderTest } from './support/browser';
 import { GECKO_ID, PROMPT_PATH } from './support/extension';
-import { ORIGIN_TITLE, startOrigin, type Origin } from './support/origin';
+import { ORIGIN_TITLE } from './support/origin';
 import { makePacUrl } from './support/pac';
 import { basicAuthHeader, proxyConnect, proxyGet, proxyGetWithDigest } from './support/proxy-client';
-import { failedAttempts, startSquid, type Squid } from './support/squid';
-import { launchBrowser } from './support/stack';
+import { failedAttempts } from './support/squid';
+import { launchBrowser, useOriginAndSquid } from './support/stack';
 
 // Proves the harness itself (squid, origin, PAC, launchers) without the real
 // extension, so a failing extension test can be trusted to be about the extension.
@@ -18,44 +18,39 @@ import { launchBrowser } from './support/stack';
 const BASIC_REALM = 'Harness Basic';
 const DIGEST_REALM = 'Harness Digest';
 
-let squid: Squid;
-let origin: Origin;
+const bare = useOriginAndSquid({
+  ports: [
+    { name: 'basic', auth: 'basic' },
+    { name: 'digest', auth: 'digest' },
+    { name: 'open', auth: 'none' },
+  ],
+  users: [ALICE],
+  basicRealm: BASIC_REALM,
+  digestRealm: DIGEST_REALM,
+});
 let extensionDir: string;
 
 beforeAll(async () => {
-  origin = await startOrigin();
-  squid = await startSquid({
-    ports: [
-      { name: 'basic', auth: 'basic' },
-      { name: 'digest', auth: 'digest' },
-      { name: 'open', auth: 'none' },
-    ],
-    users: [ALICE],
-    basicRealm: BASIC_REALM,
-    digestRealm: DIGEST_REALM,
-  });
   extensionDir = await writeThrowawayExtension();
 });
 
 afterAll(async () => {
-  await squid?.stop();
-  await origin?.stop();
   if (extensionDir !== undefined) await rm(extensionDir, { recursive: true, force: true });
 });
 
 function originUrl(path = '/', host = 'origin.test'): string {
-  return `http://${host}:${origin.httpPort}${path}`;
+  return `http://${host}:${bare.origin.httpPort}${path}`;
 }
 
 describe('squid + origin over node http', () => {
   it('challenges on the basic port with a Basic realm', async () => {
-    const res = await proxyGet(squid.ports.basic!, originUrl());
+    const res = await proxyGet(bare.squid.ports.basic!, originUrl());
     expect(res.status).toBe(407);
     expect(res.headers['proxy-authenticate']).toBe(`Basic realm="${BASIC_REALM}"`);
   });
 
   it('lets the right Basic credentials through to the origin', async () => {
-    const res = await proxyGet(squid.ports.basic!, originUrl('/hello.txt'), {
+    const res = await proxyGet(bare.squid.ports.basic!, originUrl('/hello.txt'), {
       'Proxy-Authorization': basicAuthHeader(ALICE),
     });
     expect(res.status).toBe(200);
@@ -64,19 +59,19 @@ describe('squid + origin over node http', () => {
   });
 
   it('refuses a wrong password and logs the attempt with the user name', async () => {
-    const before = failedAttempts(await squid.accessLog(), 'alice', squid.ports.basic);
-    const res = await proxyGet(squid.ports.basic!, originUrl('/hello.txt'), {
+    const before = failedAttempts(await bare.squid.accessLog(), 'alice', bare.squid.ports.basic);
+    const res = await proxyGet(bare.squid.ports.basic!, originUrl('/hello.txt'), {
       'Proxy-Authorization': basicAuthHeader({ user: 'alice', password: 'wrong' }),
     });
     expect(res.status).toBe(407);
-    const entries = await squid.waitForAccessLog((e) => failedAttempts(e, 'alice', squid.ports.basic) === before + 1);
+    const entries = await bare.squid.waitForAccessLog((e) => failedAttempts(e, 'alice', bare.squid.ports.basic) === before + 1);
     const last = entries.filter((e) => e.user === 'alice').at(-1);
-    expect(last).toMatchObject({ status: 407, method: 'GET', port: squid.ports.basic });
+    expect(last).toMatchObject({ status: 407, method: 'GET', port: bare.squid.ports.basic });
   });
 
   it('offers only Digest on the digest port and accepts a Digest answer', async () => {
     const url = originUrl('/hello.txt');
-    const { challenge, response } = await proxyGetWithDigest(squid.ports.digest!, url, ALICE);
+    const { challenge, response } = await proxyGetWithDigest(bare.squid.ports.digest!, url, ALICE);
     expect(challenge.status).toBe(407);
     const offered = challenge.headers['proxy-authenticate'];
     expect(typeof offered).toBe('string');
@@ -85,7 +80,7 @@ describe('squid + origin over node http', () => {
   });
 
   it('does not accept Basic credentials on the digest port', async () => {
-    const res = await proxyGet(squid.ports.digest!, originUrl('/hello.txt'), {
+    const res = await proxyGet(bare.squid.ports.digest!, originUrl('/hello.txt'), {
       'Proxy-Authorization': basicAuthHeader(ALICE),
     });
     expect(res.status).toBe(407);
@@ -93,13 +88,13 @@ describe('squid + origin over node http', () => {
   });
 
   it('serves through the open port without credentials', async () => {
-    const res = await proxyGet(squid.ports.open!, originUrl('/'));
+    const res = await proxyGet(bare.squid.ports.open!, originUrl('/'));
     expect(res.status).toBe(200);
     expect(res.body).toContain(`<title>${ORIGIN_TITLE}</title>`);
   });
 
   it('tunnels CONNECT to the https origin with the right credentials', async () => {
-    const res = await proxyConnect(squid.ports.basic!, `127.0.0.1:${origin.httpsPort}`, {
+    const res = await proxyConnect(bare.squid.ports.basic!, `127.0.0.1:${bare.origin.httpsPort}`, {
       'Proxy-Authorization': basicAuthHeader(ALICE),
     });
     expect(res.status).toBe(200);
@@ -108,44 +103,44 @@ describe('squid + origin over node http', () => {
   });
 
   it('challenges CONNECT without credentials', async () => {
-    const res = await proxyConnect(squid.ports.basic!, `origin.test:${origin.httpsPort}`);
+    const res = await proxyConnect(bare.squid.ports.basic!, `origin.test:${bare.origin.httpsPort}`);
     expect(res.status).toBe(407);
   });
 
   it('denies non-loopback destinations before auth, without touching the network', async () => {
     const started = Date.now();
-    const res = await proxyGet(squid.ports.basic!, 'http://example.com/');
+    const res = await proxyGet(bare.squid.ports.basic!, 'http://example.com/');
     expect(res.status).toBe(403);
     expect(Date.now() - started).toBeLessThan(2_000);
-    const entries = await squid.waitForAccessLog((e) => e.some((x) => x.url === 'http://example.com/'));
+    const entries = await bare.squid.waitForAccessLog((e) => e.some((x) => x.url === 'http://example.com/'));
     expect(entries.find((x) => x.url === 'http://example.com/')).toMatchObject({ status: 403, user: null });
   });
 
   it('records origin 401 challenges and every auth header the origin sees', async () => {
-    const unauth = await proxyGet(squid.ports.open!, originUrl('/site-401'));
+    const unauth = await proxyGet(bare.squid.ports.open!, originUrl('/site-401'));
     expect(unauth.status).toBe(401);
     expect(unauth.headers['www-authenticate']).toBe('Basic realm="site"');
     const header = basicAuthHeader({ user: 'site', password: 'pw' });
-    const auth = await proxyGet(squid.ports.open!, originUrl('/site-401'), { Authorization: header });
+    const auth = await proxyGet(bare.squid.ports.open!, originUrl('/site-401'), { Authorization: header });
     expect(auth.status).toBe(200);
-    expect(origin.authHeadersSeen).toContain(`authorization: ${header}`);
-    // squid consumes Proxy-Authorization; the proxy password never reaches the origin.
-    expect(origin.authHeadersSeen.some((h) => h.startsWith('proxy-authorization'))).toBe(false);
+    expect(bare.origin.authHeadersSeen).toContain(`authorization: ${header}`);
+    // squid consumes Proxy-Authorization; the proxy password never reaches the bare.origin.
+    expect(bare.origin.authHeadersSeen.some((h) => h.startsWith('proxy-authorization'))).toBe(false);
   });
 
   it('makes a changed password effective and the old one fail (setUsers)', async () => {
-    await squid.setUsers([{ user: 'alice', password: 'n3w' }]);
-    const old = await proxyGet(squid.ports.basic!, originUrl('/hello.txt'), {
+    await bare.squid.setUsers([{ user: 'alice', password: 'n3w' }]);
+    const old = await proxyGet(bare.squid.ports.basic!, originUrl('/hello.txt'), {
       'Proxy-Authorization': basicAuthHeader(ALICE),
     });
-    const fresh = await proxyGet(squid.ports.basic!, originUrl('/hello.txt'), {
+    const fresh = await proxyGet(bare.squid.ports.basic!, originUrl('/hello.txt'), {
       'Proxy-Authorization': basicAuthHeader({ user: 'alice', password: 'n3w' }),
     });
-    const digest = await proxyGetWithDigest(squid.ports.digest!, originUrl('/hello.txt'), {
+    const digest = await proxyGetWithDigest(bare.squid.ports.digest!, originUrl('/hello.txt'), {
       user: 'alice',
       password: 'n3w',
     });
-    await squid.setUsers([ALICE]);
+    await bare.squid.setUsers([ALICE]);
     expect(old.status).toBe(407);
     expect(fresh.status).toBe(200);
     expect(digest.response.status).toBe(200);
@@ -160,13 +155,15 @@ describe.each(BROWSER_NAMES)('%s launcher', (name) => {
   });
 
   it('loads an extension and an origin page through the open squid port, opens a prompt window, stops the background', async () => {
-    b = await launchBrowser(name, { extensionDir, proxyPort: squid.ports.open! });
+    b = await launchBrowser(name, { extensionDir, proxyPort: bare.squid.ports.open! });
     // Chromium: an id of 32 letters a–p; Firefox: the uuid pinned for GECKO_ID.
     expect(b.extensionOrigin).toMatch(name === 'chromium' ? /^chrome-extension:\/\/[a-p]{32}\/$/ : /^moz-extension:\/\/[0-9a-f-]{36}\/$/);
     const page = await b.browser.newPage();
     await page.goto(originUrl('/'));
     expect(await page.title()).toBe(ORIGIN_TITLE);
-    await squid.waitForAccessLog((e) => e.some((x) => x.port === squid.ports.open && x.url === originUrl('/') && x.status === 200));
+    await bare.squid.waitForAccessLog((e) =>
+      e.some((x) => x.port === bare.squid.ports.open && x.url === originUrl('/') && x.status === 200),
+    );
 
     const extPage = await b.openExtensionPage('page.html');
     expect(await extPage.evaluate(() => document.title)).toBe('harness extension page');
@@ -182,18 +179,18 @@ describe.each(BROWSER_NAMES)('%s launcher', (name) => {
   });
 
   it('gives a fresh page that keeps the extension storage, and reaches the https origin through CONNECT', async () => {
-    b ??= await launchBrowser(name, { extensionDir, proxyPort: squid.ports.open! });
+    b ??= await launchBrowser(name, { extensionDir, proxyPort: bare.squid.ports.open! });
     const extPage = await b.openExtensionPage('page.html');
     await extPage.evaluate(() => localStorage.setItem('harness', 'kept'));
     // Twice: in Firefox the second one for the same proxy is a relaunch.
-    await b.freshPage(squid.ports.open!);
-    const page = await b.freshPage(squid.ports.open!);
-    await page.goto(`https://origin.test:${origin.httpsPort}/`);
+    await b.freshPage(bare.squid.ports.open!);
+    const page = await b.freshPage(bare.squid.ports.open!);
+    await page.goto(`https://origin.test:${bare.origin.httpsPort}/`);
     expect(await page.title()).toBe(ORIGIN_TITLE);
     // origin.test resolves only inside squid, so reaching it proves the CONNECT
     // went through the proxy (squid logs a tunnel only once it closes).
-    expect(origin.requestsSeen).toContainEqual(
-      expect.objectContaining({ secure: true, host: `origin.test:${origin.httpsPort}`, url: '/' }),
+    expect(bare.origin.requestsSeen).toContainEqual(
+      expect.objectContaining({ secure: true, host: `origin.test:${bare.origin.httpsPort}`, url: '/' }),
     );
     const again = await b.openExtensionPage('page.html');
     expect(await again.evaluate(() => localStorage.getItem('harness'))).toBe('kept');
@@ -202,16 +199,16 @@ describe.each(BROWSER_NAMES)('%s launcher', (name) => {
   it('routes only *.test names through a PAC and counts /many loads', async () => {
     await b?.close();
     b = undefined;
-    b = await launchBrowser(name, { extensionDir, pacUrl: makePacUrl({ 'origin*.test': squid.ports.open! }) });
+    b = await launchBrowser(name, { extensionDir, pacUrl: makePacUrl({ 'origin*.test': bare.squid.ports.open! }) });
     const page = await b.browser.newPage();
     const hosts = 'origin.test,origin2.test,origin3.test,origin4.test,origin5.test,origin6.test';
-    // The page itself is DIRECT (loopback); its subresources go through squid.
-    await page.goto(`http://127.0.0.1:${origin.httpPort}/many?n=12&hosts=${hosts}`);
+    // The page itself is DIRECT (loopback); its subresources go through bare.squid.
+    await page.goto(`http://127.0.0.1:${bare.origin.httpPort}/many?n=12&hosts=${hosts}`);
     await page.waitForFunction(() => document.body.dataset['done'] === 'true', { timeout: 30_000 });
     expect(await page.title()).toBe('loaded 24/24');
-    const entries = await squid.accessLog();
-    expect(entries.some((e) => e.url.startsWith(`http://origin6.test:${origin.httpPort}/`))).toBe(true);
-    expect(entries.some((e) => e.url.includes(`127.0.0.1:${origin.httpPort}/many`))).toBe(false);
+    const entries = await bare.squid.accessLog();
+    expect(entries.some((e) => e.url.startsWith(`http://origin6.test:${bare.origin.httpPort}/`))).toBe(true);
+    expect(entries.some((e) => e.url.includes(`127.0.0.1:${bare.origin.httpPort}/many`))).toBe(false);
   });
 });
 

@@ -6,11 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE } from '../support/accounts';
 import { BROWSER_NAMES, type BrowserUnderTest } from '../support/browser';
 import { GECKO_ID, REPO_ROOT } from '../support/extension';
-import { startOrigin, type Origin } from '../support/origin';
 import { makePacUrl } from '../support/pac';
 import { sleep } from '../support/ports';
-import { startSquid, type Squid } from '../support/squid';
-import { launchBrowser } from '../support/stack';
+import { launchBrowser, useOriginAndSquid } from '../support/stack';
 import { navigate, waitUntil } from '../support/steps';
 
 const FIXTURES = resolve(REPO_ROOT, 'test/fixtures');
@@ -71,29 +69,24 @@ async function readRecorded(page: Page): Promise<Details[]> {
   return Array.isArray(recorded) ? (recorded as Details[]) : [];
 }
 
-let origin: Origin;
-let squid: Squid;
+const bare = useOriginAndSquid({
+  ports: [
+    { name: 'basic', auth: 'basic' },
+    { name: 'digest', auth: 'digest' },
+    { name: 'connect', auth: 'basic' },
+    { name: 'ipv6', auth: 'basic', address: '::1' },
+  ],
+  users: [ALICE],
+  hosts: { 'basic.test': '127.0.0.1', 'digest.test': '127.0.0.1', 'connect.test': '127.0.0.1', 'ipv6.test': '127.0.0.1' },
+});
 let recorderDir: string;
 
 beforeAll(async () => {
-  origin = await startOrigin();
-  squid = await startSquid({
-    ports: [
-      { name: 'basic', auth: 'basic' },
-      { name: 'digest', auth: 'digest' },
-      { name: 'connect', auth: 'basic' },
-      { name: 'ipv6', auth: 'basic', address: '::1' },
-    ],
-    users: [ALICE],
-    hosts: { 'basic.test': '127.0.0.1', 'digest.test': '127.0.0.1', 'connect.test': '127.0.0.1', 'ipv6.test': '127.0.0.1' },
-  });
   recorderDir = await writeRecorder();
   await mkdir(FIXTURES, { recursive: true });
 });
 
 afterAll(async () => {
-  await squid?.stop();
-  await origin?.stop();
   if (recorderDir !== undefined) await rm(recorderDir, { recursive: true, force: true });
 });
 
@@ -102,7 +95,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
   afterAll(async () => b?.close());
 
   it('records Digest, a repeat challenge, a site 401, a CONNECT and an IPv6 challenger', async () => {
-    const p = squid.ports;
+    const p = bare.squid.ports;
     b = await launchBrowser(name, {
       extensionDir: recorderDir,
       pacUrl: makePacUrl({
@@ -114,12 +107,12 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
     });
     const page = await b.openExtensionPage('page.html');
     const web = await b.browser.newPage();
-    const at = (host: string, path: string) => `http://${host}:${origin.httpPort}${path}`;
+    const at = (host: string, path: string) => `http://${host}:${bare.origin.httpPort}${path}`;
     const visits: [string, string][] = [
       ['proxy-digest', at('digest.test', '/')],
       ['proxy-basic-repeat', at('basic.test', '/?wrong=1')],
       ['site-basic', at('basic.test', '/site-401')],
-      ['proxy-basic-connect', `https://connect.test:${origin.httpsPort}/`],
+      ['proxy-basic-connect', `https://connect.test:${bare.origin.httpsPort}/`],
       ['proxy-basic-ipv6', at('ipv6.test', '/')],
     ];
     for (const [, url] of visits) await navigate(web, url, 10_000);

@@ -3,7 +3,7 @@ import { ALICE } from '../support/accounts';
 import { OPTIONS_PATH } from '../support/extension';
 import { asFirefox } from '../support/firefox';
 import { listCredentials, readLog, readLogOf, seedCredential } from '../support/messages';
-import { navigate, readPrompt, readShowing, readText, signIn, waitUntil, filterOptionsLog } from '../support/steps';
+import { copyAdminReport, navigate, readPrompt, readShowing, readText, signIn, waitUntil, filterOptionsLog } from '../support/steps';
 import { waitForAccepted } from '../support/squid';
 import type { ScenarioContext } from './context';
 import { everyOutcome } from './diagnostics';
@@ -88,13 +88,7 @@ function describeChromiumOnly(ctx: ScenarioContext): void {
       await b.browser
         .defaultBrowserContext()
         .overridePermissions(b.extensionOrigin.replace(/\/$/, ''), ['clipboard-read', 'clipboard-sanitized-write']);
-      await options.bringToFront();
-      await options.click('[data-testid=copy-report]');
-      const report = await waitUntil(
-        async () => options.$eval('textarea[data-testid=report]', (el) => el.value),
-        10_000,
-        'the admin report',
-      );
+      const report = await copyAdminReport(options);
       expect(report).toContain('Records: ');
       expect(await options.evaluate(() => navigator.clipboard.readText())).toBe(report);
       await options.close();

@@ -10,6 +10,7 @@ import { listCredentials, readLog, readLogOf, seedCredential } from '../support/
 import { ARTIFACTS } from '../support/stack';
 import {
   cancelPromptWithEsc,
+  copyAdminReport,
   filterOptionsLog,
   navigate,
   openFirstLogRow,
@@ -285,13 +286,7 @@ export function describeDiagnostics(ctx: ScenarioContext): void {
       const wrong = ctx.stack.route('wrong').proxy;
       const refusedWords = (await readWords(options, wrong, 'rejected')).causeText;
       const unreachableWords = (await readWords(options, run.deadProxy, 'proxy-error')).causeText;
-      await options.bringToFront();
-      await options.click('[data-testid=copy-report]');
-      const report = await waitUntil(
-        async () => options.$eval('textarea[data-testid=report]', (el) => el.value),
-        10_000,
-        'the admin report',
-      );
+      const report = await copyAdminReport(options);
       ctx.facts['4.report'] = report;
       for (const name of ['saved', 'prompted', 'wrong', 'cancel'] as const)
         expect(report).toContain(`Proxy ${ctx.stack.route(name).proxy}`);

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ACCOUNTS, ALICE } from './accounts';
@@ -8,7 +9,7 @@ import { launchFirefox } from './firefox';
 import { startOrigin, type Origin } from './origin';
 import { makePacUrl } from './pac';
 import { getFreePort } from './ports';
-import { startSquid, type AuthKind, type Squid, type SquidPortSpec } from './squid';
+import { startSquid, type AuthKind, type Squid, type SquidOptions, type SquidPortSpec } from './squid';
 import { startTinyproxy, type Tinyproxy } from './tinyproxy';
 
 /** Screenshots for a human to look at (not compared). */
@@ -143,4 +144,48 @@ export async function startStack(
     await origin?.stop();
     throw error;
   }
+}
+
+/** The origin and a squid of the caller's own ports, for files that test the harness itself (no product stack). */
+export async function startOriginAndSquid(
+  squidOptions: SquidOptions,
+): Promise<{ origin: Origin; squid: Squid; stop: () => Promise<void> }> {
+  const origin = await startOrigin();
+  try {
+    const squid = await startSquid(squidOptions);
+    return {
+      origin,
+      squid,
+      stop: async () => {
+        await squid.stop();
+        await origin.stop();
+      },
+    };
+  } catch (error) {
+    await origin.stop();
+    throw error;
+  }
+}
+
+/** Starts the origin and a squid before a file's tests and stops them after; read them through the returned object. */
+export function useOriginAndSquid(squidOptions: SquidOptions): { readonly origin: Origin; readonly squid: Squid } {
+  let started: Awaited<ReturnType<typeof startOriginAndSquid>> | undefined;
+  beforeAll(async () => {
+    started = await startOriginAndSquid(squidOptions);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const live = () => {
+    if (!started) throw new Error('the origin and squid start in beforeAll');
+    return started;
+  };
+  return {
+    get origin() {
+      return live().origin;
+    },
+    get squid() {
+      return live().squid;
+    },
+  };
 }

@@ -280,3 +280,10 @@ export async function waitForAnotherPrompt(
     'a new prompt window',
   );
 }
+
+/** Presses "Copy report for your network administrator" on the options page and reads the report it shows. */
+export async function copyAdminReport(options: Page): Promise<string> {
+  await options.bringToFront();
+  await options.click('[data-testid=copy-report]');
+  return waitUntil(async () => options.$eval('textarea[data-testid=report]', (el) => el.value), 10_000, 'the admin report');
+}

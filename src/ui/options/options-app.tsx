@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { buildAdminReport } from '../../core/admin-report';
 import type { CredentialSummary } from '../../core/credential';
 import type { CredentialInput } from '../../core/credential-input';
@@ -70,7 +70,13 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
   const [problems, setProblems] = useState<readonly UserMessage[]>([]);
   const [standings, setStandings] = useState<readonly StandingView[]>([]);
   const [records, setRecords] = useState<readonly LogRecord[]>([]);
-  const [settings, setSettings] = useState<SettingsRead>();
+  const [settings, setSettingsState] = useState<SettingsRead>();
+  // Live updates run in a listener registered once: they read the log limit from here, not from the first render.
+  const logLimit = useRef(200_000);
+  const setSettings = (read: SettingsRead) => {
+    logLimit.current = read.settings.logLimit;
+    setSettingsState(read);
+  };
   const [inspector, setInspector] = useState<InspectorState>({ kind: 'idle' });
   const [report, setReport] = useState<{ text: string; copied: boolean }>();
   const [error, setError] = useState<string>();
@@ -108,7 +114,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
       gap = true;
       return current;
     });
-    if (gap) await loadAllRecords(settings?.settings.logLimit ?? 200_000);
+    if (gap) await loadAllRecords(logLimit.current);
     setNow(Date.now());
   };
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { SCOPES, type Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
@@ -39,9 +39,14 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
   const [missing, setMissing] = useState(false);
   const view = data.view === 'loading' ? undefined : data.view;
   const refusedUser = view?.rejectedUsername;
-  // The refused account's user name is filled in (never its password), unless the user typed already.
+  const form = useRef<HTMLFormElement>(null);
+  // The refused account's user name is filled in (never its password), unless the user typed already;
+  // then the password is what the user has to type, so it gets the focus.
+  const typed = useRef('');
   useEffect(() => {
-    if (refusedUser) setUsername((typed) => typed || refusedUser);
+    if (!refusedUser || typed.current !== '') return;
+    setUsername(refusedUser);
+    form.current?.querySelector<HTMLInputElement>('input[name=password]')?.focus();
   }, [refusedUser]);
 
   const submit = (event: Event) => {
@@ -57,7 +62,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
   };
 
   return (
-    <form class="prompt" onSubmit={submit} onKeyDown={onKeyDown} aria-describedby="prompt-context">
+    <form ref={form} class="prompt" onSubmit={submit} onKeyDown={onKeyDown} aria-describedby="prompt-context">
       <h1>{t('promptHeading', formatEndpoint(data.proxy))}</h1>
       <dl id="prompt-context" class="facts">
         {data.realm && (
@@ -116,6 +121,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         value={username}
         aria-invalid={missing}
         onInput={(e) => {
+          typed.current = e.currentTarget.value;
           setUsername(e.currentTarget.value);
           setMissing(false);
         }}

@@ -160,6 +160,16 @@ describe('OptionsApp: live updates', () => {
     await waitFor(() => expect(screen.getByTestId('showing').textContent).toBe('0 of 0 records'));
   });
 
+  it('after a gap reads back no more than the log limit the user set', async () => {
+    background.stored = { logLimit: 1200 };
+    background.records = [makeRecord({ id: 2 }), makeRecord({ id: 1 })];
+    renderApp();
+    await waitFor(() => expect(screen.getAllByTestId('log-row')).toHaveLength(2));
+    background.records = Array.from({ length: 1502 }, (_, i) => makeRecord({ id: 1502 - i }));
+    background.announce('log');
+    await waitFor(() => expect(screen.getByTestId('showing').textContent).toBe('1200 of 1200 records'));
+  });
+
   it('re-reads the saved passwords when another page changed them, and stops listening when closed', async () => {
     renderApp();
     await waitFor(() => expect(screen.getByText(/No saved proxy passwords yet/)).toBeTruthy());

@@ -67,6 +67,12 @@ describe('PromptForm', () => {
     expect(screen.queryByTestId('failed-logins')).toBeNull();
   });
 
+  it('after a refusal fills in the user name and puts the focus on the password', () => {
+    renderForm({ view: { ...view, rejected: true, rejectedUsername: 'alice' } });
+    expect(screen.getByLabelText<HTMLInputElement>('User name').value).toBe('alice');
+    expect(document.activeElement).toBe(screen.getByLabelText('Password'));
+  });
+
   it('shows the rejection line naming the refused account', () => {
     renderForm({ view: { ...view, rejected: true, rejectedUsername: 'alice' } });
     expect(screen.getByTestId('rejected').textContent).toContain('refused');

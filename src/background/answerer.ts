@@ -3,10 +3,10 @@ import type { Scope } from '../core/credential';
 import { decide, findRefusal, type Decision } from '../core/decide';
 import { makeLogRecord, type LogRecord } from '../core/log-record';
 import type { Outcome } from '../core/outcome';
-import type { JoinContext, PromptBoard, PromptView } from '../core/prompt-board';
-import { formatEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
+import { promptKey, type JoinContext, type PromptBoard, type PromptView } from '../core/prompt-board';
+import type { ProxyEndpoint } from '../core/proxy-endpoint';
 import type { RequestTracker, SuppliedAnswer } from '../core/request-tracker';
-import type { Verifier, WaitEnd } from '../core/verifier';
+import { gateKey, type Verifier, type WaitEnd } from '../core/verifier';
 import type { SubmitResult } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import type { AnswerMemory } from '../storage/answer-memory';
@@ -74,7 +74,7 @@ interface Retry {
 /** A password sent for a request, with where it went (the verifier's gate: proxy, realm, credential). */
 function answerFor(challenge: Challenge, credentialId: string, username: string): SuppliedAnswer {
   const { challenger: proxy, realm, scheme } = challenge;
-  return { credentialId, username, proxy, realm, scheme, gate: `${formatEndpoint(proxy)}|${realm}|${credentialId}` };
+  return { credentialId, username, proxy, realm, scheme, gate: gateKey(promptKey(proxy, realm), credentialId) };
 }
 
 /** The page or the user cancelled the request (Chromium net::ERR_ABORTED, Firefox NS_BINDING_ABORTED / NS_ERROR_ABORT). */

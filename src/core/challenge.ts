@@ -1,4 +1,4 @@
-import { normaliseHost, type ProxyEndpoint } from './proxy-endpoint';
+import { canonicaliseHost, type ProxyEndpoint } from './proxy-endpoint';
 
 /**
  * One `webRequest.onAuthRequired` event, narrowed from what the browser sent.
@@ -36,9 +36,10 @@ function readNumber(value: unknown, fallback: number): number {
 }
 
 /**
- * Narrows an onAuthRequired payload. Returns null for anything that is not a
- * usable challenge (no request id, no challenger), which the caller leaves to
- * the browser rather than guessing.
+ * Narrows an onAuthRequired payload; the challenger's host is canonical
+ * (proxy-endpoint.ts). Returns null for anything that is not a usable
+ * challenge (no request id, no challenger, a host that is none), which the
+ * caller leaves to the browser rather than guessing.
  */
 export function readChallenge(details: unknown): Challenge | null {
   if (typeof details !== 'object' || details === null) return null;
@@ -47,9 +48,10 @@ export function readChallenge(details: unknown): Challenge | null {
   const requestId = d['requestId'];
   if (typeof requestId !== 'string' && typeof requestId !== 'number') return null;
   if (typeof challenger !== 'object' || challenger === null) return null;
-  const host = readString(challenger['host']);
+  // A host the URL parser refuses names no proxy a credential was saved for: left to the browser.
+  const host = canonicaliseHost(readString(challenger['host']));
   const port = readNumber(challenger['port'], NaN);
-  if (host === '' || !Number.isInteger(port)) return null;
+  if (!host.ok || !Number.isInteger(port)) return null;
   return {
     requestId: String(requestId),
     url: readString(d['url']),
@@ -59,7 +61,7 @@ export function readChallenge(details: unknown): Challenge | null {
     isProxy: d['isProxy'] === true,
     scheme: readString(d['scheme']).toLowerCase(),
     realm: readString(d['realm']),
-    challenger: { host: normaliseHost(host), port },
+    challenger: { host: host.host, port },
     timeStamp: readNumber(d['timeStamp'], Date.now()),
   };
 }

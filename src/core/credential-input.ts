@@ -1,5 +1,5 @@
 import type { Credential } from './credential';
-import { isValidPort, normaliseHost, sameEndpoint } from './proxy-endpoint';
+import { canonicaliseHost, isValidPort, sameEndpoint } from './proxy-endpoint';
 
 /** What the options form sends to add or edit a saved credential. */
 export interface CredentialInput {
@@ -19,24 +19,22 @@ export type CredentialErrors = Partial<Record<CredentialField, CredentialErrorCo
 /** Message ids; the words live in _locales (`credentialError_<code>`). */
 export type CredentialErrorCode = 'hostEmpty' | 'hostInvalid' | 'portRange' | 'usernameEmpty' | 'passwordEmpty' | 'duplicate' | 'unknownId';
 
-const HOST_PATTERN = /^(\[[0-9a-f:.]+\]|[0-9a-f:]+:[0-9a-f:.]*|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)$/i;
-
 /** Checks a credential form; an empty result means it may be saved. */
 export function validateCredentialInput(
   input: CredentialInput,
   existing: readonly Pick<Credential, 'id' | 'proxy' | 'realm' | 'username'>[],
 ): CredentialErrors {
   const errors: CredentialErrors = {};
-  const host = input.host.trim();
-  if (host === '') errors.host = 'hostEmpty';
-  else if (!HOST_PATTERN.test(host)) errors.host = 'hostInvalid';
+  // The browser's URL parser decides what a host is: Unicode names are saved as the punycode the proxy is reached by.
+  const host = canonicaliseHost(input.host);
+  if (!host.ok) errors.host = host.problem;
   if (!isValidPort(input.port)) errors.port = 'portRange';
   if (input.username.trim() === '') errors.username = 'usernameEmpty';
   const editing = input.id === undefined ? undefined : existing.find((c) => c.id === input.id);
   if (input.id !== undefined && !editing) errors.username = 'unknownId';
   if (!editing && input.password === '') errors.password = 'passwordEmpty';
   if (!errors.host && !errors.port && !errors.username) {
-    const proxy = { host: normaliseHost(host), port: input.port };
+    const proxy = { host: host.ok ? host.host : '', port: input.port };
     const duplicate = existing.some(
       (c) =>
         c.id !== input.id && sameEndpoint(c.proxy, proxy) && (c.realm ?? '') === input.realm.trim() && c.username === input.username.trim(),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readChallenge, stripUrl } from '../../../src/core/challenge';
+import { findUsableCredential } from '../../../src/core/credential';
+import { makeCredential } from '../credential-factory';
 
 describe('readChallenge', () => {
   it('narrows a proxy challenge and normalises the challenger', () => {
@@ -41,6 +43,26 @@ describe('readChallenge', () => {
     { requestId: '1', challenger: { host: 'h', port: 'x' } },
   ])('rejects a payload it cannot use: %j', (payload) => {
     expect(readChallenge(payload)).toBeNull();
+  });
+
+  it('reads the challenger as the URL parser spells it, and leaves a host that is none to the browser', () => {
+    const read = (host: string) => readChallenge({ requestId: '1', isProxy: true, challenger: { host, port: 3128 } })?.challenger.host;
+    expect(read('GROẞ-proxy.example')).toBe('gross-proxy.example');
+    expect(read('0x7f.1')).toBe('127.0.0.1');
+    expect(read('[2001:DB8:0::1]')).toBe('2001:db8::1');
+    expect(read('proxy.')).toBe('proxy.');
+    expect(read('a b')).toBeUndefined();
+    expect(read('proxy.example/x')).toBeUndefined();
+  });
+
+  it('gives a credential only to the host the URL parser says it was saved for', () => {
+    const saved = [makeCredential({ proxy: { host: 'groß-proxy.example', port: 3128 }, realm: '' })];
+    const challenger = (host: string) => readChallenge({ requestId: '1', isProxy: true, challenger: { host, port: 3128 } })!.challenger;
+    expect(findUsableCredential(saved, challenger('GROẞ-proxy.example'), '')).toBeUndefined();
+    expect(findUsableCredential(saved, challenger('xn--gro-proxy-i1a.example'), '')?.id).toBe('c1');
+    const plain = [makeCredential({ proxy: { host: 'proxy', port: 3128 }, realm: '' })];
+    expect(findUsableCredential(plain, challenger('proxy.'), '')).toBeUndefined();
+    expect(findUsableCredential(plain, challenger('PROXY'), '')?.id).toBe('c1');
   });
 
   it('treats anything but isProxy === true as a site challenge', () => {

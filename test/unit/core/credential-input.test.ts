@@ -35,6 +35,16 @@ describe('validateCredentialInput', () => {
     expect(validateCredentialInput(input({ id: 'c1', username: 'alice', realm: 'Office', password: '' }), existing)).toEqual({});
   });
 
+  it('accepts Unicode names and refuses what the URL parser would read as another host', () => {
+    expect(validateCredentialInput(input({ host: 'ПРОКСИ.рф' }), existing)).toEqual({});
+    expect(validateCredentialInput(input({ host: 'proxy.example:3128' }), existing)).toEqual({ host: 'hostInvalid' });
+    expect(validateCredentialInput(input({ host: 'a%2eb' }), existing)).toEqual({ host: 'hostInvalid' });
+    // Another spelling of a saved proxy is the same proxy.
+    expect(validateCredentialInput(input({ host: 'Proxy.Example', username: 'alice', realm: 'Office' }), existing)).toEqual({
+      username: 'duplicate',
+    });
+  });
+
   it('accepts IPv6 and IPv4 hosts', () => {
     expect(validateCredentialInput(input({ host: '[::1]' }), existing)).toEqual({});
     expect(validateCredentialInput(input({ host: '10.0.0.1' }), existing)).toEqual({});

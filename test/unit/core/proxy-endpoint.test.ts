@@ -1,9 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import { formatEndpoint, isValidPort, normaliseHost, parseEndpoint, sameEndpoint } from '../../../src/core/proxy-endpoint';
+import {
+  canonicaliseHost,
+  formatEndpoint,
+  isValidPort,
+  normaliseHost,
+  parseEndpoint,
+  sameEndpoint,
+} from '../../../src/core/proxy-endpoint';
 
 describe('proxy endpoints', () => {
-  it('lower-cases hosts and drops a trailing dot', () => {
-    expect(normaliseHost('Proxy.Example.')).toBe('proxy.example');
+  it('lower-cases hosts and keeps a trailing dot: `proxy.` and `proxy` are different hosts', () => {
+    expect(normaliseHost('Proxy.Example')).toBe('proxy.example');
+    expect(normaliseHost('Proxy.Example.')).toBe('proxy.example.');
+    expect(sameEndpoint({ host: 'proxy.', port: 3128 }, { host: 'proxy', port: 3128 })).toBe(false);
+  });
+
+  it('spells Unicode names as the URL parser does, so a case-folded look-alike is another host', () => {
+    expect(normaliseHost('GROẞ-proxy.example')).toBe('gross-proxy.example');
+    expect(normaliseHost('groß-proxy.example')).toBe('xn--gro-proxy-i1a.example');
+    expect(sameEndpoint({ host: 'GROẞ-proxy.example', port: 3128 }, { host: 'groß-proxy.example', port: 3128 })).toBe(false);
+    expect(sameEndpoint({ host: 'ПРОКСИ.рф', port: 3128 }, { host: 'xn--h1adldfi.xn--p1ai', port: 3128 })).toBe(true);
+  });
+
+  it('writes every IPv4 form as dotted decimal and IPv6 compressed in lower case', () => {
+    expect(normaliseHost('0x7f.1')).toBe('127.0.0.1');
+    expect(normaliseHost('2130706433')).toBe('127.0.0.1');
+    expect(normaliseHost('[2001:DB8:0:0:0:0:0:1]')).toBe('2001:db8::1');
+    expect(normaliseHost('2001:db8:0::1')).toBe('2001:db8::1');
+    expect(sameEndpoint({ host: '0x7f.1', port: 80 }, { host: '127.0.0.1', port: 80 })).toBe(true);
+  });
+
+  it.each([
+    ['', 'hostEmpty'],
+    ['  ', 'hostEmpty'],
+    ['[]', 'hostEmpty'],
+    ['bad host', 'hostInvalid'],
+    ['proxy.example/path', 'hostInvalid'],
+    ['user@proxy.example', 'hostInvalid'],
+    ['proxy.example:3128', 'hostInvalid'],
+    ['[::1]:3128', 'hostInvalid'],
+    ['[::1', 'hostInvalid'],
+    ['a%2eb', 'hostInvalid'],
+    ['1.2.3.999', 'hostInvalid'],
+    ['xn--', 'hostInvalid'],
+    ['pro\txy', 'hostInvalid'],
+    ['[127.0.0.1]', 'hostInvalid'],
+  ])('refuses %j with a typed problem, never a throw', (text, problem) => {
+    expect(canonicaliseHost(text)).toEqual({ ok: false, problem });
+  });
+
+  it('never matches a host the URL parser refuses, not even to itself', () => {
+    expect(sameEndpoint({ host: 'a b', port: 1 }, { host: 'a b', port: 1 })).toBe(false);
+    expect(normaliseHost('[Bad Host]')).toBe('bad host');
   });
 
   it('treats bracketed and bare IPv6 as the same host', () => {
@@ -40,7 +88,8 @@ describe('proxy endpoints', () => {
   });
 
   it('normalises the host it reads and ignores surrounding space', () => {
-    expect(parseEndpoint(' Proxy.Example.:3128 ')).toEqual({ host: 'proxy.example', port: 3128 });
+    expect(parseEndpoint(' Proxy.Example:3128 ')).toEqual({ host: 'proxy.example', port: 3128 });
+    expect(parseEndpoint('Proxy.Example.:3128')).toEqual({ host: 'proxy.example.', port: 3128 });
   });
 
   it('uses the default port only when the text names none', () => {
@@ -56,7 +105,19 @@ describe('proxy endpoints', () => {
   });
 
   it('refuses empty hosts and ports that are not 1 to 65535', () => {
-    for (const text of ['', ':3128', '[]:3128', 'proxy:0', 'proxy:65536', 'proxy:', 'proxy:80x', 'proxy:-1', '[::1]:', '[::1]x']) {
+    for (const text of [
+      '',
+      ':3128',
+      '[]:3128',
+      'proxy:0',
+      'proxy:65536',
+      'proxy:',
+      'proxy:80x',
+      'proxy:-1',
+      '[::1]:',
+      '[::1]x',
+      'a b:80',
+    ]) {
       expect(parseEndpoint(text, 80), text).toBeUndefined();
     }
   });

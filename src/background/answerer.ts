@@ -209,7 +209,8 @@ export class Answerer {
     record: Record_,
   ): Promise<AuthAnswer | { retry: Retry }> {
     const { username, password } = credential;
-    const sent = await this.#send(challenge, credential.credentialId, username);
+    // A typed password is sent to requests that are all waiting with us already: no burst follows it.
+    const sent = await this.#send(challenge, credential.credentialId, username, outcome === 'answered-saved');
     if (sent.kind === 'gone') return DEFAULT;
     if (sent.kind === 'held-back') return this.#holdBack(record);
     if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, username) };
@@ -239,10 +240,10 @@ export class Answerer {
    * the same password on another request (verifier.ts). Resolves `send` when
    * the caller may answer with it now.
    */
-  async #send(challenge: Challenge, credentialId: string, username: string): Promise<SendResult> {
+  async #send(challenge: Challenge, credentialId: string, username: string, holdForBurst: boolean): Promise<SendResult> {
     const { deps } = this;
     const answer = answerFor(challenge, credentialId, username);
-    const admission = deps.verifier.admit(answer.gate, challenge.requestId);
+    const admission = deps.verifier.admit(answer.gate, challenge.requestId, holdForBurst);
     const end: SendResult = admission.kind === 'wait' ? await admission.until : { kind: 'send' };
     if (end.kind !== 'send') return end;
     deps.tracker.recordSupplied(challenge.requestId, answer);

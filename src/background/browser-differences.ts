@@ -22,16 +22,28 @@ export function usesAsyncBlocking(permissions: readonly string[]): boolean {
 }
 
 /**
- * How the verifier treats requests that wait behind a probe. Chrome sends the
- * probe while others wait; Firefox acts on no proxy-auth answer while other
- * challenges for that proxy wait unanswered (measured: 0 of 60 loaded in
- * 60 s, and squid never saw the probe), so there the waiting requests give
- * way after a short while. docs/browser-behaviour.md#firefox-holds-auth-answers
+ * How the verifier treats requests that wait behind a probe.
+ * - Chrome sends the probe while others wait, but retries every request whose
+ *   407 arrives after it with the password it was just given, before the proxy
+ *   judged it (docs/browser-behaviour.md#credential-caches). So the probe is
+ *   held until the burst has gone quiet: the burst is parked with us, and a
+ *   wrong password reaches the proxy once.
+ * - Firefox acts on no proxy-auth answer while other challenges for that proxy
+ *   wait unanswered (measured: 0 of 60 loaded in 60 s, and squid never saw the
+ *   probe), so there the waiting requests give way after a short while.
+ *   docs/browser-behaviour.md#firefox-holds-auth-answers
  */
 export function verifierOptionsFor(permissions: readonly string[]): VerifierOptions {
-  if (usesAsyncBlocking(permissions)) return DEFAULT_VERIFIER_OPTIONS;
+  if (usesAsyncBlocking(permissions)) return { ...DEFAULT_VERIFIER_OPTIONS, ...CHROME_QUIET };
   return { ...DEFAULT_VERIFIER_OPTIONS, stallMs: FIREFOX_STALL_MS };
 }
+
+/**
+ * Chromium let the held requests go about 250 ms after the first challenge
+ * (docs/browser-behaviour.md#credential-caches); a gap of 50 ms between two
+ * challenges ends a burst; however it goes on, the probe goes after a second.
+ */
+const CHROME_QUIET = { quietMinMs: 350, quietMs: 50, quietMaxMs: 1_000 } as const;
 
 /** Long enough for a probe that is not held back to come back on loopback or a LAN; short against a page load. */
 const FIREFOX_STALL_MS = 300;

@@ -69,6 +69,19 @@ export interface VerifierOptions {
    * costs one failed login. docs/browser-behaviour.md#firefox-holds-auth-answers
    */
   readonly stallMs?: number;
+  /**
+   * Chromium holds a page's other requests to a proxy back while the first one
+   * is challenged (about 250 ms here), then sends them with whatever password
+   * it was given meanwhile, before the proxy judged it: a wrong password then
+   * fails on every one of them (docs/browser-behaviour.md#credential-caches).
+   * Where set, the first probe of a password not yet accepted in this run is
+   * held at least `quietMinMs`, and until no other challenge joined for
+   * `quietMs`, never past `quietMaxMs`: the burst is parked with us before the
+   * browser learns the unverified password.
+   */
+  readonly quietMs?: number;
+  readonly quietMinMs?: number;
+  readonly quietMaxMs?: number;
 }
 
 export const DEFAULT_VERIFIER_OPTIONS: VerifierOptions = { probeTimeoutMs: 5_000, trustMs: 5_000 };
@@ -83,6 +96,8 @@ interface Gate {
   probeTimer: unknown;
   stallTimer?: unknown;
   readonly waiters: Waiter[];
+  /** Where the probe is held for a quiet moment (`quietMs`): how to let it go, and when the gate opened. */
+  hold?: { readonly release: (end: WaitEnd) => void; readonly openedAt: number; timer: unknown };
 }
 
 /** The gate a request waits at: one proxy and realm, one credential. */
@@ -94,6 +109,8 @@ export class Verifier {
   readonly #gates = new Map<string, Gate>();
   /** Gate key → until when an accepted password is sent without a probe. */
   readonly #trustedUntil = new Map<string, number>();
+  /** Gate keys whose password the proxy accepted in this run: their probes are not held (`quietMs`). */
+  readonly #acceptedOnce = new Set<string>();
 
   constructor(
     private readonly timers: Timers,
@@ -101,21 +118,63 @@ export class Verifier {
     private readonly options: VerifierOptions = DEFAULT_VERIFIER_OPTIONS,
   ) {}
 
-  /** May this request be sent the credential now, or must it wait for a verdict? */
-  admit(key: string, requestId: string): Admission {
+  /**
+   * May this request be sent the credential now, or must it wait for a
+   * verdict? `holdForBurst` false: every request that could follow is already
+   * waiting with us (a password typed into the prompt), so a probe is not held.
+   */
+  admit(key: string, requestId: string, holdForBurst = true): Admission {
     const trustedUntil = this.#trustedUntil.get(key);
     if (trustedUntil !== undefined && this.now() < trustedUntil) return { kind: 'send', probe: false };
     const gate = this.#gates.get(key);
-    if (!gate) {
-      this.#gates.set(key, { probeRequestId: requestId, probeTimer: this.#startProbeTimer(key, requestId), waiters: [] });
-      return { kind: 'send', probe: true };
-    }
-    if (gate.probeRequestId === requestId) return { kind: 'send', probe: true };
+    if (!gate) return this.#open(key, requestId, holdForBurst && !this.#acceptedOnce.has(key));
+    if (gate.probeRequestId === requestId && !gate.hold) return { kind: 'send', probe: true };
     // A request challenged again while already waiting replaces its older wait.
     this.#dropWaiter(gate, requestId);
     const until = new Promise<WaitEnd>((resolve) => gate.waiters.push({ requestId, resolve }));
     this.#watchForStall(gate);
+    this.#keepQuiet(key, gate);
     return { kind: 'wait', until };
+  }
+
+  /** The first request at a gate is its probe: sent now, or once the burst has gone quiet (`quietMs`). */
+  #open(key: string, requestId: string, hold: boolean): Admission {
+    if (this.options.quietMs === undefined || !hold) {
+      this.#gates.set(key, { probeRequestId: requestId, probeTimer: this.#startProbeTimer(key, requestId), waiters: [] });
+      return { kind: 'send', probe: true };
+    }
+    let release: (end: WaitEnd) => void = () => undefined;
+    const until = new Promise<WaitEnd>((resolve) => (release = resolve));
+    const gate: Gate = {
+      probeRequestId: requestId,
+      probeTimer: undefined,
+      waiters: [],
+      hold: { release, openedAt: this.now(), timer: undefined },
+    };
+    this.#gates.set(key, gate);
+    this.#keepQuiet(key, gate);
+    return { kind: 'wait', until };
+  }
+
+  /** (Re)starts the quiet moment before a held probe goes, never past `quietMaxMs` from the first challenge. */
+  #keepQuiet(key: string, gate: Gate): void {
+    const { hold } = gate;
+    if (!hold) return;
+    this.timers.clearTimeout(hold.timer);
+    const { quietMs = 0, quietMinMs = 0, quietMaxMs = Infinity } = this.options;
+    const now = this.now();
+    const wait = Math.min(Math.max(quietMs, hold.openedAt + quietMinMs - now), hold.openedAt + quietMaxMs - now);
+    if (wait <= 0) this.#releaseProbe(key, gate, { kind: 'send' });
+    else hold.timer = this.timers.setTimeout(() => this.#releaseProbe(key, gate, { kind: 'send' }), wait);
+  }
+
+  #releaseProbe(key: string, gate: Gate, end: WaitEnd): void {
+    const { hold } = gate;
+    if (!hold) return;
+    gate.hold = undefined;
+    this.timers.clearTimeout(hold.timer);
+    if (end.kind === 'send') gate.probeTimer = this.#startProbeTimer(key, gate.probeRequestId);
+    hold.release(end);
   }
 
   /**
@@ -128,11 +187,13 @@ export class Verifier {
     const gate = this.#gates.get(key);
     if (verdict === 'accepted') {
       this.#trustedUntil.set(key, this.now() + this.options.trustMs);
+      this.#acceptedOnce.add(key);
       if (gate) this.#close(key, gate, { kind: 'send' });
       return;
     }
     if (verdict === 'refused' || verdict === 'doubt') {
       this.#trustedUntil.delete(key);
+      this.#acceptedOnce.delete(key);
       if (gate) this.#close(key, gate, { kind: verdict });
       return;
     }
@@ -152,6 +213,7 @@ export class Verifier {
   forget(credentialId: string): void {
     const suffix = `|${credentialId}`;
     for (const key of this.#trustedUntil.keys()) if (key.endsWith(suffix)) this.#trustedUntil.delete(key);
+    for (const key of this.#acceptedOnce) if (key.endsWith(suffix)) this.#acceptedOnce.delete(key);
   }
 
   isTrusted(key: string): boolean {
@@ -189,6 +251,8 @@ export class Verifier {
   }
 
   #handOver(key: string, gate: Gate): void {
+    // A held probe that ended before it went: nothing was sent, and the next request goes at once.
+    this.#releaseProbe(key, gate, { kind: 'gone' });
     this.#clearTimers(gate);
     const next = gate.waiters.shift();
     if (!next) {
@@ -202,6 +266,7 @@ export class Verifier {
   }
 
   #close(key: string, gate: Gate, end: WaitEnd): void {
+    this.#releaseProbe(key, gate, end);
     this.#clearTimers(gate);
     this.#gates.delete(key);
     for (const waiter of gate.waiters) waiter.resolve(end);

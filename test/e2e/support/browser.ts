@@ -55,13 +55,6 @@ export interface BrowserQuirks {
    * the next try. docs/browser-behaviour.md#firefox-holds-auth-answers
    */
   readonly holdsAnswersWhileOthersWait: boolean;
-  /**
-   * Whether the browser, once given a password for a proxy, retries every
-   * later 407 of that proxy with it before asking the extension — so under
-   * load a wrong password reaches the proxy more often than the extension
-   * sent it. docs/browser-behaviour.md#credential-caches
-   */
-  readonly resendsGivenPassword: boolean;
 }
 
 /**

@@ -84,7 +84,6 @@ class Chromium implements ChromiumUnderTest {
     reportName: /Browser: Chrom(e|ium) \d+/,
     holdsAnswersWhileOthersWait: false,
     // Later 407s of the proxy are retried with the password just given: docs/browser-behaviour.md#credential-caches
-    resendsGivenPassword: true,
   } as const;
   readonly #contexts: BrowserContext[] = [];
   #messaging: Page | undefined;

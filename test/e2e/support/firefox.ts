@@ -133,7 +133,6 @@ class Firefox implements FirefoxUnderTest {
     // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
     holdsAnswersWhileOthersWait: true,
     // Firefox asks nothing while others wait (above), so nothing is re-sent behind the check.
-    resendsGivenPassword: false,
   } as const;
   extensionId = '';
   #browser: Browser | undefined;

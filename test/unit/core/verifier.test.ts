@@ -210,3 +210,148 @@ describe('Verifier: one request carries an unverified password', () => {
     expect(ends.size).toBe(0);
   });
 });
+
+describe('Verifier: the probe waits for a quiet moment (Chromium)', () => {
+  const QUIET = { ...OPTIONS, quietMs: 50, quietMaxMs: 500 };
+
+  function quietSetUp() {
+    const time = manualTime();
+    return { time, verifier: new Verifier(time, time.now, QUIET) };
+  }
+
+  /** Admits a request and records how its wait ends (the held probe waits too). */
+  function admitInto(verifier: Verifier, ends: Map<string, WaitEnd>, requestId: string): Admission {
+    const admission = verifier.admit(KEY, requestId);
+    if (admission.kind === 'wait') void admission.until.then((end) => ends.set(requestId, end));
+    return admission;
+  }
+
+  it('holds the probe until no challenge joined for quietMs, then sends only the probe', async () => {
+    const { verifier, time } = quietSetUp();
+    const ends = new Map<string, WaitEnd>();
+    expect(admitInto(verifier, ends, 'r0').kind).toBe('wait');
+    for (let i = 1; i < 10; i++) {
+      time.advance(20);
+      admitInto(verifier, ends, `r${i}`);
+    }
+    // 180 ms in, the last challenge 0 ms ago: nothing has gone yet.
+    time.advance(49);
+    await flush();
+    expect(ends.size).toBe(0);
+    time.advance(1);
+    await flush();
+    expect([...ends]).toEqual([['r0', { kind: 'send' }]]);
+    expect(verifier.waitingAt(KEY)).toBe(9);
+    verifier.settle(KEY, 'r0', 'accepted');
+    await flush();
+    expect([...ends.values()].filter((e) => e.kind === 'send')).toHaveLength(10);
+  });
+
+  it('lets the probe go quietMaxMs after the first challenge however long the burst goes on', async () => {
+    const { verifier, time } = quietSetUp();
+    const ends = new Map<string, WaitEnd>();
+    admitInto(verifier, ends, 'r0');
+    for (let i = 1; i <= 12; i++) {
+      time.advance(40);
+      admitInto(verifier, ends, `r${i}`);
+      await flush();
+    }
+    // 480 ms: still held; the cap is 500 ms from the first challenge.
+    expect(ends.size).toBe(0);
+    time.advance(20);
+    await flush();
+    expect([...ends]).toEqual([['r0', { kind: 'send' }]]);
+  });
+
+  it('a lone challenge goes after quietMs, and its probe timeout starts only then', async () => {
+    const { verifier, time } = quietSetUp();
+    const ends = new Map<string, WaitEnd>();
+    admitInto(verifier, ends, 'r0');
+    time.advance(50);
+    await flush();
+    expect(ends.get('r0')).toEqual({ kind: 'send' });
+    admitInto(verifier, ends, 'r1');
+    time.advance(4_999);
+    await flush();
+    expect(ends.has('r1')).toBe(false);
+    time.advance(1);
+    await flush();
+    // The probe hung for probeTimeoutMs after it went: the waiting request carries it next.
+    expect(ends.get('r1')).toEqual({ kind: 'send' });
+    expect(verifier.probeOf(KEY)).toBe('r1');
+  });
+
+  it('a held probe that ends before it went sends nothing and hands over at once', async () => {
+    const { verifier, time } = quietSetUp();
+    const ends = new Map<string, WaitEnd>();
+    admitInto(verifier, ends, 'r0');
+    admitInto(verifier, ends, 'r1');
+    admitInto(verifier, ends, 'r2');
+    verifier.abandon('r0');
+    await flush();
+    expect(ends.get('r0')).toEqual({ kind: 'gone' });
+    expect(ends.get('r1')).toEqual({ kind: 'send' });
+    expect(ends.has('r2')).toBe(false);
+    expect(verifier.probeOf(KEY)).toBe('r1');
+    time.advance(1_000);
+    await flush();
+    expect(ends.has('r2')).toBe(false);
+  });
+
+  it('a late acceptance of an earlier probe settles a held gate: the held probe and the waiters are sent', async () => {
+    const { verifier } = quietSetUp();
+    const ends = new Map<string, WaitEnd>();
+    admitInto(verifier, ends, 'r0');
+    admitInto(verifier, ends, 'r1');
+    verifier.settle(KEY, 'old-probe', 'accepted');
+    await flush();
+    expect(ends.get('r0')).toEqual({ kind: 'send' });
+    expect(ends.get('r1')).toEqual({ kind: 'send' });
+  });
+
+  it('a trusted password is sent at once, with no quiet moment', () => {
+    const { verifier } = quietSetUp();
+    verifier.settle(KEY, 'earlier', 'accepted');
+    expect(verifier.admit(KEY, 'r0')).toEqual({ kind: 'send', probe: false });
+  });
+
+  it('holds the first probe at least quietMinMs, for the requests the browser lets go only then', async () => {
+    const time = manualTime();
+    const verifier = new Verifier(time, time.now, { ...QUIET, quietMinMs: 350, quietMaxMs: 1_000 });
+    const ends = new Map<string, WaitEnd>();
+    admitInto(verifier, ends, 'r0');
+    time.advance(250);
+    await flush();
+    expect(ends.size).toBe(0);
+    // The browser lets the others go: they join, and the probe waits for them to go quiet.
+    for (let i = 1; i <= 5; i++) admitInto(verifier, ends, `r${i}`);
+    time.advance(99);
+    await flush();
+    expect(ends.size).toBe(0);
+    time.advance(1);
+    await flush();
+    expect([...ends]).toEqual([['r0', { kind: 'send' }]]);
+  });
+
+  it('does not hold a probe of a password this proxy accepted before in this run, nor one typed while all wait', () => {
+    const time = manualTime();
+    const verifier = new Verifier(time, time.now, { ...QUIET, quietMinMs: 350 });
+    verifier.settle(KEY, 'earlier', 'accepted');
+    time.advance(6_000); // the trust has run out: a new challenge probes, but at once
+    expect(verifier.admit(KEY, 'r0')).toEqual({ kind: 'send', probe: true });
+    expect(verifier.admit('other-gate', 'r1', false)).toEqual({ kind: 'send', probe: true });
+  });
+
+  it('holds again once the password was refused or the credential changed', () => {
+    const time = manualTime();
+    const verifier = new Verifier(time, time.now, { ...QUIET, quietMinMs: 350 });
+    verifier.settle(KEY, 'earlier', 'accepted');
+    verifier.forget('c1');
+    time.advance(6_000);
+    expect(verifier.admit(KEY, 'r0').kind).toBe('wait');
+    const other = 'proxy.example:3128|Office|c2';
+    verifier.settle(other, 'earlier', 'accepted');
+    verifier.settle(other, 'earlier', 'refused');
+    expect(verifier.admit(other, 'r1').kind).toBe('wait');
+  });
+});

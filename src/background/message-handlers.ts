@@ -2,7 +2,7 @@ import type { PromptBoard } from '../core/prompt-board';
 import { announceChange } from '../messaging/events-channel';
 import type { CredentialList } from '../messaging/protocol';
 import type { CredentialStore } from '../storage/credential-store';
-import { clearRecords, type EventLogWriter } from '../storage/event-log';
+import { isLogHealthy, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
 import type { SettingsCache } from '../settings/settings-cache';
@@ -62,13 +62,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       changed();
       return listCredentials();
     },
+    // Neither fails because an earlier batch did: the pages then read what is on disk.
     'log:flush': async () => {
-      await log.flush();
-      return { flushed: true };
+      const { flushed, health } = await log.flush();
+      return isLogHealthy(health) ? { flushed } : { flushed, health };
     },
     'log:clear': async () => {
-      await log.flush();
-      await clearRecords();
+      await log.clear();
       announceChange('log');
       return { cleared: true };
     },

@@ -6,6 +6,7 @@ import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
 import { isValidPort } from '../core/proxy-endpoint';
 import type { UserMessage } from '../core/message-key';
+import type { LogHealth } from '../storage/event-log';
 import type { WireError } from './wire-error';
 
 /**
@@ -68,6 +69,13 @@ export interface SubmitResult {
   readonly promptGone: boolean;
 }
 
+/** A flush never fails: it says whether everything queued is on disk, and what is not well with the log. */
+export interface LogFlushReply {
+  readonly flushed: boolean;
+  /** Only when something is not well: batches failed, records were lost. */
+  readonly health?: LogHealth;
+}
+
 export interface ResponseMap {
   'prompt:get': PromptView | null;
   'prompt:submit': SubmitResult;
@@ -78,7 +86,7 @@ export interface ResponseMap {
   'credentials:save': { readonly saved: CredentialSummary } | { readonly errors: CredentialErrors };
   'credentials:move': CredentialList;
   'prompts:list': PromptView[];
-  'log:flush': { readonly flushed: true };
+  'log:flush': LogFlushReply;
   'log:clear': { readonly cleared: true };
   'settings:get': SettingsState;
   'settings:save': SettingsState | { readonly errors: SettingsErrors };

@@ -35,6 +35,9 @@ export const LOCKOUT_ROUTES = {
   lock6: { auth: 'mixed', hosts: 1, basicHosts: 1 },
   lock7: { auth: 'tinyproxy' },
   lock7b: { auth: 'tinyproxy', hosts: 4 },
+  // Two proxies on one request: lock8a.test redirects to lock8b.test, each behind its own squid port.
+  lock8a: { auth: 'basic' },
+  lock8b: { auth: 'basic' },
 } as const satisfies Record<string, RouteSpec>;
 
 /** A user of scenario 2 only, so changing their password at squid touches no other scenario. */
@@ -458,6 +461,39 @@ export function describeLockout(ctx: ScenarioContext): void {
       expect(wrong(url2).length - browserResent).toBe(0);
       expect(rows.filter((x) => x.outcome === 'answered-saved')).toHaveLength(1);
       for (const p of [page, other]) await Promise.race([p.close().catch(() => undefined), sleep(5_000)]);
+    });
+
+    it('L8. one request challenged by two proxies (a redirect): each is a first challenge there, both answered, nothing marked refused', async () => {
+      const { browser: b, squid } = ctx.stack;
+      const [first, second] = [ctx.stack.route('lock8a'), ctx.stack.route('lock8b')];
+      const ext = await b.messagingPage();
+      await seedCredential(ext, { port: first.port, username: ALICE.user, password: ALICE.password });
+      await seedCredential(ext, { port: second.port, username: BOB.user, password: BOB.password });
+      // Fresh for both proxies (the page of the last call is fresh for every proxy asked for so far).
+      await (await b.freshPage(second.port)).close();
+      const page = await b.freshPage(first.port);
+      const target = second.url('/hello.txt?l8');
+      expect(await navigate(page, first.url(`/redirect?to=${encodeURIComponent(target)}`), 30_000)).toBe(200);
+      const rows = [...(await readLogOf(ext, first.proxy)), ...(await readLogOf(ext, second.proxy))];
+      const answered = rows.filter((x) => x.outcome === 'answered-saved');
+      const lines = (await squid.accessLog()).filter((e) => e.port === first.port || e.port === second.port);
+      const standings = await readStandings(ext);
+      ctx.facts['L8'] = {
+        answered: answered.map((x) => `${x.proxy} ${x.username ?? ''}`),
+        squid: lines.map((e) => `${e.port === first.port ? 'first' : 'second'} ${e.status} ${e.user ?? '-'}`),
+      };
+      // One request, answered once at each proxy with that proxy's own account.
+      expect(new Set(answered.map((x) => x.requestId)).size).toBe(1);
+      expect(answered.map((x) => [x.proxy, x.username])).toEqual(
+        expect.arrayContaining([
+          [first.proxy, ALICE.user],
+          [second.proxy, BOB.user],
+        ]),
+      );
+      expect(outcomesOf(rows)).not.toContain('rejected');
+      expect(lines.filter((e) => e.status === 407 && e.user !== null)).toEqual([]);
+      expect(standings.filter((s) => [first.proxy, second.proxy].includes(s.proxy) && s.failedLogins > 0)).toEqual([]);
+      await Promise.race([page.close().catch(() => undefined), sleep(5_000)]);
     });
 
     // What the extension controls in a burst at a 401-refusing proxy is its own share: it answers once. The rest

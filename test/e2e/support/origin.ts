@@ -81,8 +81,15 @@ function routeRequest(req: IncomingMessage, res: ServerResponse): void {
   if (url.pathname === '/hello.txt') return sendText(res, 200, 'hello from origin\n');
   if (url.pathname === '/site-401') return answerSite401(req, res);
   if (url.pathname === '/many') return sendHtml(res, 200, renderManyPage(url));
+  // /redirect?to=<url>: one request that moves on, e.g. to a host behind another proxy.
+  if (url.pathname === '/redirect') return redirectTo(res, url.searchParams.get('to') ?? '/');
   if (/^\/img\/\d+\.png$/.test(url.pathname)) return sendPng(res);
   sendText(res, 404, 'not found\n');
+}
+
+function redirectTo(res: ServerResponse, location: string): void {
+  res.setHeader('Location', location);
+  sendText(res, 302, 'moved\n');
 }
 
 function answerSite401(req: IncomingMessage, res: ServerResponse): void {

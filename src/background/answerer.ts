@@ -2,6 +2,7 @@ import { readChallenge, type Challenge } from '../core/challenge';
 import type { Scope } from '../core/credential';
 import { decide, findRefusal, type Decision } from '../core/decide';
 import { makeLogRecord, type LogRecord } from '../core/log-record';
+import { describeErrorSafely } from '../core/redact-url';
 import type { Outcome } from '../core/outcome';
 import { promptKey, type JoinContext, type PromptBoard, type PromptView } from '../core/prompt-board';
 import type { ProxyEndpoint } from '../core/proxy-endpoint';
@@ -190,7 +191,7 @@ export class Answerer {
     deps.standings.recordRefusal(challenge.challenger, deps.settings().afterRefusal === 'ask');
     void deps.store.markRejected(refused.credentialId).catch((error: unknown) => {
       // Memory already knows; the mark is lost only across a restart, and the lock count still holds.
-      console.warn('Proxy Keyring could not save that a password was refused:', error instanceof Error ? error.message : error);
+      console.warn('Proxy Keyring could not save that a password was refused:', describeErrorSafely(error));
     });
     deps.verifier.settle(refused.gate, challenge.requestId, 'refused');
     deps.standingsChanged();

@@ -1,3 +1,4 @@
+import { describeErrorSafely } from '../core/redact-url';
 import type { AuthAnswer } from './answerer';
 import type { BackgroundApi, BlockingResponse, RequestFilter } from './background-api';
 import { usesAsyncBlocking } from './browser-differences';
@@ -33,7 +34,7 @@ export function listenForAuthChallenges(
   const safely = (details: unknown): Promise<BlockingResponse> =>
     answer(details).then(toBlockingResponse, (error: unknown) => {
       // Never leave a request hanging: on an internal error the browser decides.
-      console.error('Proxy Keyring could not answer a challenge:', error instanceof Error ? error.message : 'unknown error');
+      console.error('Proxy Keyring could not answer a challenge:', describeErrorSafely(error));
       return {};
     });
   const chromeEvent = api.chromeWebRequest?.onAuthRequired;

@@ -1,5 +1,6 @@
 import { makeProxyErrorRecord } from '../core/log-record';
 import { PromptBoard } from '../core/prompt-board';
+import { describeErrorSafely, redactUrlsIn } from '../core/redact-url';
 import { Verifier } from '../core/verifier';
 import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
@@ -41,7 +42,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const newId = () => crypto.randomUUID();
 
   const vault = new Vault({ device: api.storage.local, session: api.storage.session }, options.loadDataKey ?? createDataKeyLoader());
-  const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${problem.message}`));
+  const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${redactUrlsIn(problem.message)}`));
   const settings = new SettingsCache(api.storage.local);
   const tracker = new RequestTracker();
   const log = new EventLogWriter(
@@ -50,7 +51,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   );
   const keepAlive = new KeepAlive(() => api.runtime.getPlatformInfo());
   const memory = new AnswerMemory({ local: api.storage.local, session: api.storage.session }, (error) =>
-    console.warn('Proxy Keyring could not save what a proxy refused:', error instanceof Error ? error.message : error),
+    console.warn('Proxy Keyring could not save what a proxy refused:', describeErrorSafely(error)),
   );
   const standings = new ProxyStandings(
     memory,
@@ -95,7 +96,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     log: (record) => log.append(record),
     openPromptWindow: (prompt) =>
       void windows.open(prompt).catch((error: unknown) => {
-        console.error('Proxy Keyring could not open its prompt:', error instanceof Error ? error.message : error);
+        console.error('Proxy Keyring could not open its prompt:', describeErrorSafely(error));
         board.cancel(prompt.id, 'user');
       }),
     now,

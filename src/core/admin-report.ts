@@ -3,6 +3,7 @@ import type { LogRecord } from './log-record';
 import { summariseByProxy } from './log-summary';
 import { stripUrl } from './challenge';
 import type { MessageKey } from './message-key';
+import { redactUrlsIn } from './redact-url';
 
 /** The page's `t`: the core names each line by key, only the page puts it into words. */
 export type Translate = (key: MessageKey, ...substitutions: string[]) => string;
@@ -35,10 +36,12 @@ const FAILURE_CAUSES: ReadonlySet<CauseId> = new Set([
 
 /**
  * A plain-text report for a network administrator: per proxy, what it asked
- * for and what went wrong, with causes in words. URLs are cut to their
- * origin; records hold no password, and nothing here adds one. Times, URLs,
- * outcome ids and network errors stay as they are: the administrator
- * searches the proxy's logs for them.
+ * for and what went wrong, with causes in words. Request URLs are cut to
+ * their origin, and every URL in the text — the PAC URL in the proxy
+ * setting, one quoted in an error — loses its user name, password, query
+ * and fragment (redact-url.ts); records hold no password, and nothing here
+ * adds one. Times, outcome ids and network errors stay as they are: the
+ * administrator searches the proxy's logs for them.
  */
 export function buildAdminReport(
   records: readonly LogRecord[],
@@ -81,5 +84,5 @@ export function buildAdminReport(
     }
     lines.push('');
   }
-  return lines.join('\n').trimEnd() + '\n';
+  return redactUrlsIn(lines.join('\n').trimEnd()) + '\n';
 }

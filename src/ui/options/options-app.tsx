@@ -8,6 +8,7 @@ import { recordsToCsv, recordsToJson } from '../../core/log-export';
 import type { LogRecord } from '../../core/log-record';
 import { readProxyConfig, type ProxyConfigView } from '../../core/proxy-config';
 import { formatEndpoint } from '../../core/proxy-endpoint';
+import { redactUrl } from '../../core/redact-url';
 import type { Settings } from '../../settings/settings';
 import type { SettingsRead } from '../../settings/settings';
 import type { BackgroundSeam } from '../shared/background-seam';
@@ -43,7 +44,8 @@ function download(name: string, type: string, text: string): void {
 function describeProxyMode(config: ProxyConfigView | undefined): string {
   if (!config) return t('reportProxyModeUnknown');
   const servers = config.servers.map((s) => `${s.scheme} ${formatEndpoint(s)}`).join(', ');
-  const pac = config.pacUrl ? t('reportProxyPac', config.pacUrl.slice(0, 120)) : '';
+  // Redacted before it is cut short: a cut can leave a password that no longer looks like one.
+  const pac = config.pacUrl ? t('reportProxyPac', redactUrl(config.pacUrl).slice(0, 120)) : '';
   return [t(MODE_KEYS[config.mode]), servers, pac, t('reportProxyControlledBy', t(CONTROLLER_KEYS[config.controlledBy]))]
     .filter(Boolean)
     .join('; ');

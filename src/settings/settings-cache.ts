@@ -29,6 +29,9 @@ export class SettingsCache {
       (read) => {
         this.#read = read;
         if (read.invalid.length > 0) console.warn(`Proxy Keyring: invalid settings fell back to defaults: ${read.invalid.join(', ')}`);
+        if (read.newerVersion !== undefined) {
+          console.warn(`Proxy Keyring: settings of a newer version (${read.newerVersion}) are kept as they are; the defaults apply.`);
+        }
       },
       () => {
         // Unreadable settings: keep the defaults rather than block every answer.

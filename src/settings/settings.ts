@@ -59,25 +59,43 @@ export const SETTINGS_VERSION = 1;
 type Fields = Record<string, unknown>;
 
 /**
- * Ordered migrations: `MIGRATIONS[n]` turns a version-n document into version
- * n+1. A document without a version was written before versioning (version 0).
+ * Ordered migrations: `SETTINGS_MIGRATIONS[n]` turns a version-n document
+ * into version n+1, so there is exactly one per earlier version (a test
+ * holds this, and a fixture of each earlier version in
+ * test/fixtures/storage/settings-v<n>.json). A document without a version was
+ * written before versioning (version 0).
  */
-const MIGRATIONS: readonly ((fields: Fields) => Fields)[] = [
+export const SETTINGS_MIGRATIONS: readonly ((fields: Fields) => Fields)[] = [
   // 0 → 1: the unversioned document already had today's fields; only the stamp is new.
   (fields) => fields,
 ];
 
+function isDocument(stored: unknown): stored is Fields {
+  return typeof stored === 'object' && stored !== null && !Array.isArray(stored);
+}
+
+/**
+ * The schema version a stored document was written with. No version, or
+ * one that is no whole number ≥ 0, is a document from before versioning.
+ */
+export function storedSettingsVersion(stored: unknown): number {
+  const version = isDocument(stored) ? stored['version'] : undefined;
+  return typeof version === 'number' && Number.isSafeInteger(version) && version >= 0 ? version : 0;
+}
+
 /**
  * The fields of a stored settings document, brought up to the current
- * version. Anything that is not an object reads as empty (all defaults); a
- * document from a newer version is read as it is, field by field.
+ * version. Anything that is not an object reads as empty (all defaults). A
+ * document from a newer version cannot be read by this one (its fields may
+ * mean something else now): it reads as empty too, and `parseSettings` says so.
  */
 export function migrateSettings(stored: unknown): Fields {
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
-  const { version, ...fields } = stored as Fields;
+  if (!isDocument(stored)) return {};
+  const from = storedSettingsVersion(stored);
+  if (from > SETTINGS_VERSION) return {};
+  const { version: _version, ...fields } = stored;
   let migrated = fields;
-  const from = typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
-  for (let at = from; at < SETTINGS_VERSION; at++) migrated = MIGRATIONS[at]!(migrated);
+  for (let at = from; at < SETTINGS_VERSION; at++) migrated = SETTINGS_MIGRATIONS[at]!(migrated);
   return migrated;
 }
 
@@ -104,19 +122,28 @@ export interface SettingsRead {
   readonly invalid: (keyof Settings)[];
   /** Where each value came from; managed policy will add `policy`. */
   readonly sources: Record<keyof Settings, SettingSource>;
+  /**
+   * Set when the stored document was written by a newer version of the
+   * extension (its schema version): the settings are the defaults, and the
+   * document is left as it is on disk — no write replaces it.
+   */
+  readonly newerVersion?: number;
 }
 
 /**
  * Reads a stored settings document: migrated, then validated field by field;
- * a bad field falls back to its default and is reported, never crashes.
+ * a bad field falls back to its default and is reported, never crashes. A
+ * document from a newer version gives the defaults and `newerVersion`.
  */
 export function parseSettings(stored: unknown): SettingsRead {
   const source = migrateSettings(stored);
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   const invalid: (keyof Settings)[] = [];
   const sources = Object.fromEntries(SETTING_KEYS.map((k) => [k, 'default'])) as Record<keyof Settings, SettingSource>;
+  const version = storedSettingsVersion(stored);
+  if (version > SETTINGS_VERSION) return { settings: { ...DEFAULT_SETTINGS }, invalid, sources, newerVersion: version };
   for (const key of SETTING_KEYS) {
-    if (!(key in source)) continue;
+    if (!Object.hasOwn(source, key)) continue;
     const parsed = v.safeParse(FIELD_SCHEMAS[key], source[key]);
     if (parsed.success) {
       settings[key] = parsed.output;

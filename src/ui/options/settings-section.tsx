@@ -69,6 +69,11 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
     <section id="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">{t('navSettings')}</h2>
       {state.invalid.length > 0 && <p class="error">{t('settingsInvalidStored', state.invalid.join(', '))}</p>}
+      {state.newerVersion !== undefined && (
+        <p class="error" role="alert" data-testid="settings-newer">
+          {t('settingsNewerVersion', String(state.newerVersion))}
+        </p>
+      )}
       <form class="settings-form" onSubmit={(e) => void submit(e)} data-testid="settings-form">
         {NUMBER_FIELDS.map(([key, label]) => (
           <div key={key}>
@@ -106,7 +111,8 @@ export function SettingsSection({ state, onSave }: SettingsSectionProps) {
               {t('settingsSaved')}
             </span>
           )}
-          <button type="submit" class="primary">
+          {/* A newer version's settings are never overwritten (settings-store.ts): nothing here could be saved. */}
+          <button type="submit" class="primary" disabled={state.newerVersion !== undefined}>
             {t('settingsSave')}
           </button>
         </div>

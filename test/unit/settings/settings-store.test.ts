@@ -1,13 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_SETTINGS,
+  SETTINGS_MIGRATIONS,
   SETTINGS_VERSION,
   migrateSettings,
   parseSettings,
   validateSettingsChanges,
 } from '../../../src/settings/settings';
 import { readSettings, writeSettings } from '../../../src/settings/settings-store';
+import { SettingsCache } from '../../../src/settings/settings-cache';
 import { createMemoryArea } from '../../fakes/memory-area';
+import settingsV0 from '../../fixtures/storage/settings-v0.json';
+import settingsV1 from '../../fixtures/storage/settings-v1.json';
+
+/** Every settings document a released version wrote, by its schema version (test/fixtures/storage/settings-v<n>.json). */
+const FIXTURES: Record<number, { storageKey: string; document: Record<string, unknown> }> = { 0: settingsV0, 1: settingsV1 };
 
 describe('settings', () => {
   it('gives the defaults when nothing is stored', async () => {
@@ -70,13 +77,81 @@ describe('settings migration', () => {
     expect(parseSettings({ version: SETTINGS_VERSION }).invalid).toEqual([]);
   });
 
-  it('reads a document from a newer version field by field rather than dropping it', () => {
+  it('reads a document from a newer version as the defaults and says so', () => {
     const read = parseSettings({ version: SETTINGS_VERSION + 5, attemptCap: 7, somethingNew: true });
-    expect(read.settings.attemptCap).toBe(7);
+    expect(read.settings).toEqual(DEFAULT_SETTINGS);
+    expect(read.newerVersion).toBe(SETTINGS_VERSION + 5);
     expect(read.invalid).toEqual([]);
+    expect(new Set(Object.values(read.sources))).toEqual(new Set(['default']));
+    expect(parseSettings({ version: SETTINGS_VERSION, attemptCap: 7 }).newerVersion).toBeUndefined();
+  });
+
+  it('never overwrites a document from a newer version: a save writes nothing and the read says why', async () => {
+    const newer = { version: SETTINGS_VERSION + 1, attemptCap: 7, renamedSetting: 'x' };
+    const area = createMemoryArea({ settings: newer });
+    const result = await writeSettings(area, { attemptCap: 4 });
+    expect(result).toEqual({ read: parseSettings(newer) });
+    expect('read' in result && result.read.newerVersion).toBe(SETTINGS_VERSION + 1);
+    expect(area.data['settings']).toEqual(newer);
+    expect((await readSettings(area)).settings).toEqual(DEFAULT_SETTINGS);
   });
 
   it.each([{ version: 'two' }, { version: -1 }, { version: 1.5 }])('treats a nonsense version %j as unversioned', (doc) => {
     expect(parseSettings({ ...doc, onCancel: 'browser' }).settings.onCancel).toBe('browser');
+  });
+});
+
+describe('settings migrations, one per earlier version', () => {
+  it('has one migration per earlier version and a fixture of every version up to this one', () => {
+    expect(SETTINGS_MIGRATIONS).toHaveLength(SETTINGS_VERSION);
+    for (let version = 0; version <= SETTINGS_VERSION; version++) {
+      expect(FIXTURES[version], `test/fixtures/storage/settings-v${version}.json`).toBeDefined();
+      expect(FIXTURES[version]!.storageKey).toBe('settings');
+    }
+  });
+
+  it('0 → 1: an unversioned document keeps all six of its settings, and the new ones are defaults', async () => {
+    const document = settingsV0.document;
+    expect(SETTINGS_MIGRATIONS[0]!(structuredClone(document))).toEqual(document);
+    const area = createMemoryArea({ settings: document });
+    const read = await readSettings(area);
+    expect(read.settings).toEqual({
+      ...DEFAULT_SETTINGS,
+      promptTimeoutSec: 120,
+      attemptCap: 5,
+      onCancel: 'browser',
+      logLimit: 2000,
+      urlDetail: 'origin',
+      defaultScope: 'session',
+    });
+    expect(read.invalid).toEqual([]);
+    expect(read.sources).toMatchObject({ attemptCap: 'user', lockAfterRefusals: 'default' });
+    // Reading changes nothing on disk; the first save writes the migrated document, stamped.
+    expect(area.data['settings']).toEqual(document);
+    await writeSettings(area, { lockWindowMin: 30 });
+    expect(area.data['settings']).toEqual({ ...document, lockWindowMin: 30, version: SETTINGS_VERSION });
+  });
+
+  it('the current version reads back every field it wrote', async () => {
+    const { version: _version, ...fields } = settingsV1.document;
+    const read = await readSettings(createMemoryArea({ settings: settingsV1.document }));
+    expect(read.settings).toEqual(fields);
+    expect(read.invalid).toEqual([]);
+    expect(new Set(Object.values(read.sources))).toEqual(new Set(['user']));
+  });
+});
+
+describe('SettingsCache and a document from a newer version', () => {
+  it('holds the defaults, reports the newer version, and a save leaves the document on disk as it was', async () => {
+    const newer = { ...settingsV1.document, version: SETTINGS_VERSION + 1 };
+    const area = createMemoryArea({ settings: newer });
+    const cache = new SettingsCache(area);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await cache.state()).toMatchObject({ settings: DEFAULT_SETTINGS, newerVersion: SETTINGS_VERSION + 1 });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('newer version'));
+    expect(await cache.save({ attemptCap: 9 })).toMatchObject({ settings: DEFAULT_SETTINGS, newerVersion: SETTINGS_VERSION + 1 });
+    expect(area.data['settings']).toEqual(newer);
+    expect(cache.current()).toEqual(DEFAULT_SETTINGS);
+    warn.mockRestore();
   });
 });

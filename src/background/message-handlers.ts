@@ -2,7 +2,7 @@ import type { PromptBoard } from '../core/prompt-board';
 import { announceChange } from '../messaging/events-channel';
 import type { CredentialList } from '../messaging/protocol';
 import type { CredentialStore } from '../storage/credential-store';
-import { isLogHealthy, type EventLogWriter } from '../storage/event-log';
+import { countNewerRecords, isLogHealthy, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
 import type { SettingsCache } from '../settings/settings-cache';
@@ -64,7 +64,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     // Neither fails because an earlier batch did: the pages then read what is on disk.
     'log:flush': async () => {
-      const { flushed, health } = await log.flush();
+      const { flushed, health: written } = await log.flush();
+      const newerRecords = await countNewerRecords().catch(() => 0);
+      const health = newerRecords > 0 ? { ...written, newerRecords } : written;
       return isLogHealthy(health) ? { flushed } : { flushed, health };
     },
     'log:clear': async () => {

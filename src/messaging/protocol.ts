@@ -72,7 +72,7 @@ export interface SubmitResult {
 /** A flush never fails: it says whether everything queued is on disk, and what is not well with the log. */
 export interface LogFlushReply {
   readonly flushed: boolean;
-  /** Only when something is not well: batches failed, records were lost. */
+  /** Only when something is not well: batches failed, records were lost, records from a newer version are kept unshown. */
   readonly health?: LogHealth;
 }
 

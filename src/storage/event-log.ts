@@ -1,26 +1,56 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { FinalResult, LogRecord } from '../core/log-record';
+import { LOG_RECORD_VERSION, readStoredRecord, toStoredRecord, type StoredLogRecord } from './log-record-schema';
 
 /**
  * The diagnostics log in IndexedDB. The background appends through
  * `EventLogWriter`, which batches: the answer path only pushes to an array,
  * and one transaction later writes the batch and drops the oldest records
  * beyond the limit. Pages read with `readRecentRecords`.
+ *
+ * Every record carries its schema version (`log-record-schema.ts`) and is
+ * read through its migrations; one from a newer version is not shown, never
+ * rewritten, and counted (`countNewerRecords`).
  */
 const DB_NAME = 'proxy-keyring-log';
 const STORE = 'events';
+/** The database's own version (its stores and indexes), apart from the records' version. */
+const DB_VERSION = 2;
 
 interface LogDb extends DBSchema {
-  events: { key: number; value: LogRecord; indexes: { requestId: string } };
+  events: { key: number; value: StoredLogRecord; indexes: { requestId: string; version: number } };
 }
 
-export function openLogDb(): Promise<IDBPDatabase<LogDb>> {
-  return openDB<LogDb>(DB_NAME, 1, {
-    upgrade(db) {
-      const store = db.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
-      store.createIndex('requestId', 'requestId');
+/**
+ * Ordered upgrades of the database: 0 → 1 the store and its requestId index;
+ * 1 → 2 an index on the records' version, so that records from a newer
+ * version are counted without reading the log (records without `v`, version 1,
+ * are not in it). A database from a newer version fails to open (VersionError)
+ * and is left as it is: the writer reports it, the pages say so.
+ */
+export function openLogDb(onBlocking?: () => void): Promise<IDBPDatabase<LogDb>> {
+  const opening = openDB<LogDb>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) db.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true }).createIndex('requestId', 'requestId');
+      if (oldVersion < 2) tx.objectStore(STORE).createIndex('version', 'v');
+    },
+    // A page (or a newer build) upgrading the database: a connection kept open must not hold it up.
+    blocking() {
+      void opening.then((db) => db.close());
+      onBlocking?.();
     },
   });
+  return opening;
+}
+
+/** What can be shown of stored values: today's records, migrated; the rest stays on disk, unshown. */
+function readable(values: readonly unknown[]): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const value of values) {
+    const read = readStoredRecord(value);
+    if (read.ok) out.push(read.record);
+  }
+  return out;
 }
 
 /**
@@ -38,15 +68,15 @@ export async function readRecentRecords(limit: number): Promise<LogRecord[]> {
     const fromKey = newest.key - limit + 1;
     const inRange = await store.getAll(IDBKeyRange.lowerBound(fromKey));
     if (inRange.length < limit && (await store.count()) > inRange.length) {
-      const out: LogRecord[] = [];
+      const out: unknown[] = [];
       let cursor = await store.openCursor(null, 'prev');
       while (cursor && out.length < limit) {
         out.push(cursor.value);
         cursor = await cursor.continue();
       }
-      return out;
+      return readable(out);
     }
-    return inRange.reverse();
+    return readable(inRange.reverse());
   } finally {
     db.close();
   }
@@ -56,6 +86,16 @@ export async function countRecords(): Promise<number> {
   const db = await openLogDb();
   try {
     return await db.count(STORE);
+  } finally {
+    db.close();
+  }
+}
+
+/** Records written by a newer version of Proxy Keyring: kept, not shown. (Numbers only: a string sorts above every number.) */
+export async function countNewerRecords(): Promise<number> {
+  const db = await openLogDb();
+  try {
+    return await db.countFromIndex(STORE, 'version', IDBKeyRange.bound(LOG_RECORD_VERSION, Infinity, true));
   } finally {
     db.close();
   }
@@ -85,10 +125,12 @@ export interface LogHealth {
   readonly dropped: number;
   /** While writes fail: the last error's name (e.g. `QuotaExceededError`), never its records. */
   readonly lastError?: string;
+  /** Records on disk from a newer version of Proxy Keyring: kept as they are, not shown. */
+  readonly newerRecords?: number;
 }
 
 export function isLogHealthy(health: LogHealth): boolean {
-  return health.failedBatches === 0 && health.dropped === 0 && health.lastError === undefined;
+  return health.failedBatches === 0 && health.dropped === 0 && health.lastError === undefined && !health.newerRecords;
 }
 
 export interface FlushResult {
@@ -197,7 +239,7 @@ export class EventLogWriter {
     this.#pending = [];
     this.#finals = [];
     try {
-      this.#db ??= openLogDb();
+      this.#db ??= openLogDb(() => (this.#db = undefined));
       await this.#write(await this.#db, records, finals);
     } catch (error) {
       this.#failed(error, records, finals);
@@ -238,7 +280,7 @@ export class EventLogWriter {
     try {
       for (const record of records) {
         try {
-          tx.store.add(record).catch(() => undefined);
+          tx.store.add(toStoredRecord(record)).catch(() => undefined);
         } catch (error) {
           // This record can never be stored (a value IndexedDB cannot clone): drop it, not the batch.
           if (errorName(error) !== 'DataCloneError') throw error;
@@ -249,9 +291,11 @@ export class EventLogWriter {
       for (const { requestId, final, time } of finals) {
         let cursor = await tx.store.index('requestId').openCursor(requestId);
         while (cursor) {
-          const value = cursor.value;
-          if (value.final === undefined && time - value.time < FINAL_RESULT_WINDOW_MS && time >= value.time) {
-            await cursor.update({ ...value, final });
+          // A record from a newer version (or not one at all) is left as it is.
+          const read = readStoredRecord(cursor.value);
+          const value = read.ok ? read.record : undefined;
+          if (value && value.final === undefined && time - value.time < FINAL_RESULT_WINDOW_MS && time >= value.time) {
+            await cursor.update(toStoredRecord({ ...value, final }));
           }
           cursor = await cursor.continue();
         }

@@ -24,7 +24,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { answerer, board, store, log, settings } = deps;
   const listCredentials = async (): Promise<CredentialList> => {
     await store.ready();
-    return { credentials: store.summaries(), problems: store.problemMessages() };
+    return { credentials: store.summaries(), problems: store.problems() };
   };
   const changed = () => {
     deps.credentialsChanged();

@@ -6,7 +6,7 @@ import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
 import { SettingsCache } from '../settings/settings-cache';
 import { CredentialStore } from '../storage/credential-store';
-import { createDataKeyLoader } from '../storage/data-key';
+import { createDeviceKeySource, createSessionKeySource, fixedKeySource } from '../storage/data-key';
 import { EventLogWriter } from '../storage/event-log';
 import { Vault } from '../storage/vault';
 import { AnswerMemory } from '../storage/answer-memory';
@@ -25,7 +25,7 @@ import { createRequestResultListeners } from './request-results';
 
 /** What is not a browser API but still differs between the product and a test. */
 export interface BackgroundOptions {
-  /** The vault's data key; by default the one kept in IndexedDB, loaded once. */
+  /** The vault's device key; by default the one kept in IndexedDB (data-key.ts). */
   readonly loadDataKey?: () => Promise<CryptoKey>;
 }
 
@@ -41,7 +41,13 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const now = () => Date.now();
   const newId = () => crypto.randomUUID();
 
-  const vault = new Vault({ device: api.storage.local, session: api.storage.session }, options.loadDataKey ?? createDataKeyLoader());
+  const vault = new Vault(
+    { device: api.storage.local, session: api.storage.session },
+    {
+      device: options.loadDataKey ? fixedKeySource(options.loadDataKey) : createDeviceKeySource(),
+      session: createSessionKeySource(api.storage.session),
+    },
+  );
   const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${redactUrlsIn(problem.message)}`));
   const settings = new SettingsCache(api.storage.local);
   const tracker = new RequestTracker();

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'credentialGone'
   /** IndexedDB refused to keep the data key (Firefox's "Always use private browsing mode"). */
   | 'keyStorageRefused'
+  /** Saving a password failed for a reason with no words of its own (storage full, refused). Nothing was changed. */
+  | 'credentialNotSaved'
   /** The background gave no answer (it was restarting, or the extension was updated). */
   | 'backgroundSilent'
   /** A page sent the background a message it could not read; $1 says which part. */
@@ -24,6 +26,7 @@ export const ERROR_KEYS = {
   vaultFormatUnknown: 'error_vaultFormatUnknown',
   credentialGone: 'error_credentialGone',
   keyStorageRefused: 'error_keyStorageRefused',
+  credentialNotSaved: 'error_credentialNotSaved',
   backgroundSilent: 'error_backgroundSilent',
   messageMalformed: 'error_messageMalformed',
   unexpected: 'error_unexpected',

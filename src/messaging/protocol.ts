@@ -4,7 +4,7 @@ import type { CredentialErrors } from '../core/credential-input';
 import type { StandingView } from '../core/refusal-guard';
 import type { SettingsErrors, SettingsRead } from '../settings/settings';
 import type { PromptView } from '../core/prompt-board';
-import { isValidPort } from '../core/proxy-endpoint';
+import { isValidPort, type ProxyEndpoint } from '../core/proxy-endpoint';
 import type { UserMessage } from '../core/message-key';
 import type { LogHealth } from '../storage/event-log';
 import type { WireError } from './wire-error';
@@ -55,10 +55,21 @@ export const REQUEST_SCHEMAS = {
 export type MessageType = keyof typeof REQUEST_SCHEMAS;
 export type RequestOf<T extends MessageType> = v.InferOutput<(typeof REQUEST_SCHEMAS)[T]>;
 
+/**
+ * A saved entry that cannot be used, or a store that cannot be read: the
+ * sentence to show, and, for an entry, its id (to delete or re-enter it)
+ * and what it was for when it still says. Never a password.
+ */
+export interface CredentialProblem extends UserMessage {
+  readonly scope?: 'device' | 'session';
+  readonly entryId?: string;
+  readonly entry?: { readonly proxy: ProxyEndpoint; readonly realm?: string; readonly username: string };
+}
+
 export interface CredentialList {
   readonly credentials: CredentialSummary[];
-  /** Damaged entries that were skipped, as sentences to show (no secrets in them). */
-  readonly problems: UserMessage[];
+  /** What could not be used, as sentences to show (no secrets in them). */
+  readonly problems: CredentialProblem[];
 }
 
 export interface SubmitResult {

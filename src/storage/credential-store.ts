@@ -1,7 +1,7 @@
 import { credentialFits, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
 import { validateCredentialInput, type CredentialErrors, type CredentialInput } from '../core/credential-input';
-import type { UserMessage } from '../core/message-key';
-import { formatEndpoint, normaliseHost } from '../core/proxy-endpoint';
+import type { CredentialProblem } from '../messaging/protocol';
+import { formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
 import { UserError } from '../core/user-error';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
@@ -21,13 +21,18 @@ export class CredentialStore {
     private readonly onProblem: (problem: VaultProblem) => void = () => {},
   ) {}
 
-  /** Resolves when the saved credentials are in memory; one load however many callers. */
+  /**
+   * Resolves when the saved credentials are in memory; one load however many
+   * callers. A load whose key store refused is done again by the next caller
+   * (the store may open now); its entries are listed as unusable meanwhile.
+   */
   ready(): Promise<void> {
     this.#loading ??= this.vault.load().then(
       ({ credentials, problems }) => {
         this.#credentials = credentials;
         this.#problems = problems;
         problems.forEach(this.onProblem);
+        if (problems.some((p) => p.code === 'keyStoreRefused')) this.#loading = undefined;
       },
       (error: unknown) => {
         this.#loading = undefined;
@@ -49,9 +54,14 @@ export class CredentialStore {
       .map(summarise);
   }
 
-  /** The problems as the pages show them: one sentence each, no entry ids. */
-  problemMessages(): UserMessage[] {
-    return this.#problems.map((p) => ({ key: PROBLEM_KEYS[p.code] }));
+  /** The problems as the pages show them: one sentence each, with the entry's id and what it was for, never a password. */
+  problems(): CredentialProblem[] {
+    return this.#problems.map((p) => ({
+      key: PROBLEM_KEYS[p.code],
+      scope: p.scope,
+      ...(p.entryId ? { entryId: p.entryId } : {}),
+      ...(p.entry ? { entry: p.entry } : {}),
+    }));
   }
 
   get(id: string): Credential | undefined {
@@ -70,9 +80,9 @@ export class CredentialStore {
     newId: () => string,
   ): Promise<Credential> {
     await this.ready();
-    const existing = this.#credentials.find(
-      (c) => c.username === entered.username && credentialFits(c, entered.proxy, entered.realm ?? ''),
-    );
+    const existing =
+      this.#credentials.find((c) => c.username === entered.username && credentialFits(c, entered.proxy, entered.realm ?? '')) ??
+      this.#unusableFitting(entered.username, entered.proxy, entered.realm ?? '');
     const firstOrder = Math.min(0, ...this.#credentials.map((c) => c.order)) - 1;
     const credential: Credential = {
       ...entered,
@@ -82,8 +92,17 @@ export class CredentialStore {
       rejected: false,
       updatedAt: now,
     };
+    // Storage first: a password that could not be saved must not answer from memory until a restart.
+    try {
+      await this.vault.save(credential);
+    } catch (error) {
+      // A UserError has words of its own (the key store refused, a newer format); anything else is said as "not saved".
+      if (error instanceof UserError) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new UserError('credentialNotSaved', `The password could not be saved: ${detail}`, { cause: error });
+    }
     this.#replace(credential);
-    await this.vault.save(credential);
+    this.#forgetProblem(credential.id);
     return credential;
   }
 
@@ -99,16 +118,19 @@ export class CredentialStore {
     newId: () => string,
   ): Promise<{ saved: CredentialSummary } | { errors: CredentialErrors }> {
     await this.ready();
-    const errors = validateCredentialInput(input, this.#credentials);
+    const unusable = this.#unusable();
+    const errors = validateCredentialInput(input, [...this.#credentials, ...unusable]);
+    // An entry that cannot be used has no password to keep: re-entering it needs one.
+    if (input.id !== undefined && input.password === '' && unusable.some((c) => c.id === input.id)) errors.password = 'passwordEmpty';
     if (Object.keys(errors).length > 0) return { errors };
-    const existing = input.id === undefined ? undefined : this.get(input.id);
+    const existing = input.id === undefined ? undefined : (this.get(input.id) ?? unusable.find((c) => c.id === input.id));
     const realm = input.realm.trim();
     const credential: Credential = {
       id: existing?.id ?? newId(),
       proxy: { host: normaliseHost(input.host), port: input.port },
       ...(realm ? { realm } : {}),
       username: input.username.trim(),
-      password: input.password === '' && existing ? existing.password : input.password,
+      password: input.password === '' && existing && 'password' in existing ? existing.password : input.password,
       scope: input.scope,
       rejected: false,
       order: existing?.order ?? Math.max(0, ...this.#credentials.map((c) => c.order + 1)),
@@ -116,6 +138,7 @@ export class CredentialStore {
     };
     await this.vault.save(credential);
     this.#replace(credential);
+    this.#forgetProblem(credential.id);
     return { saved: summarise(credential) };
   }
 
@@ -146,12 +169,45 @@ export class CredentialStore {
     if (credential.scope !== 'once') await this.vault.updateFlags(id, { rejected: true });
   }
 
+  /** Deletes a credential, or an entry that cannot be used (its id from `problems()`). Storage first. */
   async remove(id: string): Promise<boolean> {
     await this.ready();
-    const had = this.#credentials.some((c) => c.id === id);
-    this.#credentials = this.#credentials.filter((c) => c.id !== id);
+    const had = this.#credentials.some((c) => c.id === id) || this.#problems.some((p) => p.entryId === id);
     await this.vault.remove(id);
+    this.#credentials = this.#credentials.filter((c) => c.id !== id);
+    this.#forgetProblem(id);
     return had;
+  }
+
+  /** The unusable entries that still say what they were for, as the credentials they were (without a password). */
+  #unusable(): (CredentialSummary & { readonly scope: 'device' | 'session' })[] {
+    return this.#problems.flatMap((p) =>
+      p.entryId && p.entry
+        ? [
+            {
+              id: p.entryId,
+              proxy: p.entry.proxy,
+              ...(p.entry.realm ? { realm: p.entry.realm } : {}),
+              username: p.entry.username,
+              scope: p.scope,
+              rejected: false,
+              order: 0,
+              updatedAt: 0,
+            },
+          ]
+        : [],
+    );
+  }
+
+  #unusableFitting(username: string, proxy: ProxyEndpoint, realm: string): { id: string; realm?: string; order?: undefined } | undefined {
+    const found = this.#unusable().find(
+      (c) => c.username === username && sameEndpoint(c.proxy, proxy) && (c.realm === undefined || c.realm === '' || c.realm === realm),
+    );
+    return found ? { id: found.id, ...(found.realm ? { realm: found.realm } : {}) } : undefined;
+  }
+
+  #forgetProblem(id: string): void {
+    this.#problems = this.#problems.filter((p) => p.entryId !== id);
   }
 
   #replace(credential: Credential): void {

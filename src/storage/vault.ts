@@ -1,66 +1,83 @@
 import * as v from 'valibot';
-import type { Credential, Scope } from '../core/credential';
+import type { Credential } from '../core/credential';
 import type { MessageKey } from '../core/message-key';
-import { isValidPort, normaliseHost } from '../core/proxy-endpoint';
+import { normaliseHost } from '../core/proxy-endpoint';
 import { UserError } from '../core/user-error';
+import { fixedKeySource, type DataKey, type KeySource } from './data-key';
 import type { KeyValueArea } from './key-value-area';
+import {
+  EntrySchema,
+  EntryV1Schema,
+  ENTRY_VERSION,
+  entryIdOf,
+  factsOf,
+  openPassword,
+  sealPassword,
+  type Entry,
+  type EntryFacts,
+  type StoredScope,
+} from './vault-entry';
+import { classifyDoc, migrateEntries, VAULT_VERSION, type DocRead } from './vault-migrations';
+
+export type { StoredScope } from './vault-entry';
+export { VAULT_VERSION } from './vault-migrations';
 
 /**
- * Saved credentials. Each entry keeps its password encrypted with AES-GCM
- * under the data key (the entry id is the additional data, so a ciphertext
- * moved to another entry does not decrypt). Device entries live in
- * `storage.local`, session entries in `storage.session`; `once` never reaches
- * storage. Every read is validated entry by entry: a corrupt entry is skipped
- * and reported, the others keep working, and a write never drops it.
+ * Saved credentials. Each entry keeps its password sealed with AES-GCM under
+ * its scope's key, its metadata bound as the additional data (vault-entry.ts).
+ * Device entries live in `storage.local`, session entries in
+ * `storage.session`; `once` never reaches storage. Every read is validated
+ * entry by entry: an entry that cannot be used is reported with its id (so
+ * the user can delete or re-enter it), the others keep working, and a write
+ * never drops it. A key that cannot be had fails the entries of its scope
+ * only, never the load.
  */
 export const VAULT_KEY = 'vault';
-export const VAULT_VERSION = 1;
-
-const EntrySchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1)),
-  host: v.pipe(v.string(), v.minLength(1)),
-  port: v.pipe(v.number(), v.check(isValidPort)),
-  realm: v.optional(v.string()),
-  username: v.string(),
-  rejected: v.boolean(),
-  order: v.number(),
-  updatedAt: v.number(),
-  iv: v.pipe(v.string(), v.minLength(1)),
-  data: v.pipe(v.string(), v.minLength(1)),
-});
-type Entry = v.InferOutput<typeof EntrySchema>;
-
-const DocSchema = v.object({ version: v.literal(VAULT_VERSION), entries: v.array(v.unknown()) });
-type Doc = v.InferOutput<typeof DocSchema>;
-
-export type StoredScope = Exclude<Scope, 'once'>;
 
 /** What was wrong with what the vault read; the words live in _locales (`PROBLEM_KEYS`). */
-export type VaultProblemCode = 'credentialDamaged' | 'credentialUndecryptable' | 'vaultUnreadable';
+export type VaultProblemCode =
+  /** The entry does not parse, or its sealed password fails to authenticate (ciphertext or metadata changed). */
+  | 'entryDamaged'
+  /** The key that sealed the entry is gone or was replaced: the password cannot come back. */
+  | 'keyLost'
+  /** The key store could not be opened (IndexedDB refused or failed); may work again later. */
+  | 'keyStoreRefused'
+  /** The document is of no known shape; left untouched. */
+  | 'vaultUnreadable'
+  /** The document was written by a newer version; left untouched. */
+  | 'vaultNewer';
 
 export const PROBLEM_KEYS = {
-  credentialDamaged: 'problem_credentialDamaged',
-  credentialUndecryptable: 'problem_credentialUndecryptable',
+  entryDamaged: 'problem_credentialDamaged',
+  keyLost: 'problem_keyLost',
+  keyStoreRefused: 'problem_keyStoreRefused',
   vaultUnreadable: 'problem_vaultUnreadable',
+  vaultNewer: 'problem_vaultNewer',
 } as const satisfies Record<VaultProblemCode, MessageKey>;
 
 /** English for the console; never holds a password. */
 const PROBLEM_TEXT: Record<VaultProblemCode, string> = {
-  credentialDamaged: 'A saved credential is damaged and was skipped.',
-  credentialUndecryptable: 'A saved credential could not be decrypted (the key changed) and was skipped.',
+  entryDamaged: 'A saved credential is damaged (it does not parse, or its sealed password or metadata were changed) and is not used.',
+  keyLost: 'A saved credential was sealed with an encryption key that is gone; it is not used.',
+  keyStoreRefused: 'The store of the encryption key could not be opened; the saved credential is not usable now.',
   vaultUnreadable: 'The saved credentials could not be read (unknown format); they were left untouched.',
+  vaultNewer: 'The saved credentials were written by a newer version; they were left untouched.',
 };
 
 export interface VaultProblem {
   readonly scope: StoredScope;
   readonly entryId?: string;
   readonly code: VaultProblemCode;
+  /** Where the unusable entry was for, when it still says. */
+  readonly entry?: EntryFacts;
   /** English for the console and developers; pages show `PROBLEM_KEYS[code]`. */
   readonly message: string;
 }
 
-function problemOf(code: VaultProblemCode, scope: StoredScope, entryId?: string): VaultProblem {
-  return { scope, ...(entryId ? { entryId } : {}), code, message: PROBLEM_TEXT[code] };
+function problemOf(code: VaultProblemCode, scope: StoredScope, raw?: unknown): VaultProblem {
+  const entryId = raw === undefined ? undefined : entryIdOf(raw);
+  const entry = raw === undefined ? undefined : factsOf(raw);
+  return { scope, ...(entryId ? { entryId } : {}), code, ...(entry ? { entry } : {}), message: PROBLEM_TEXT[code] };
 }
 
 export interface VaultLoad {
@@ -68,77 +85,59 @@ export interface VaultLoad {
   readonly problems: VaultProblem[];
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
+export type VaultKeys = Readonly<Record<StoredScope, KeySource>>;
 
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
+/** The key failure for a scope's entries: refused (may pass) unless it says otherwise. */
+type KeyState =
+  { readonly kind: 'key'; readonly key: DataKey } | { readonly kind: 'none' } | { readonly kind: 'failed'; readonly error: unknown };
 
-async function encryptPassword(key: CryptoKey, id: string, password: string): Promise<{ iv: string; data: string }> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(id) },
-    key,
-    new TextEncoder().encode(password),
-  );
-  return { iv: toBase64(iv), data: toBase64(new Uint8Array(data)) };
-}
-
-async function decryptPassword(key: CryptoKey, entry: Entry): Promise<string> {
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64(entry.iv), additionalData: new TextEncoder().encode(entry.id) },
-    key,
-    fromBase64(entry.data),
-  );
-  return new TextDecoder().decode(plain);
-}
-
-function entryIdOf(raw: unknown): string | undefined {
-  if (typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string') {
-    return (raw as { id: string }).id;
+async function readKey(source: KeySource): Promise<KeyState> {
+  try {
+    const key = await source.read();
+    return key ? { kind: 'key', key } : { kind: 'none' };
+  } catch (error) {
+    return { kind: 'failed', error };
   }
-  return undefined;
 }
 
 export class Vault {
   #writes: Promise<unknown> = Promise.resolve();
+  readonly #keys: VaultKeys;
 
+  /** `keys` per scope (data-key.ts); a plain function gives one key for both (tests). */
   constructor(
     private readonly areas: Readonly<Record<StoredScope, KeyValueArea>>,
-    private readonly dataKey: () => Promise<CryptoKey>,
-  ) {}
+    keys: VaultKeys | (() => Promise<CryptoKey>),
+  ) {
+    if (typeof keys === 'function') {
+      const source = fixedKeySource(keys);
+      this.#keys = { device: source, session: source };
+    } else {
+      this.#keys = keys;
+    }
+  }
 
-  async load(): Promise<VaultLoad> {
-    const credentials: Credential[] = [];
-    const problems: VaultProblem[] = [];
-    for (const scope of ['device', 'session'] as const) {
-      const { doc, problem } = await this.#readDoc(scope);
-      if (problem) problems.push(problem);
-      if (doc.entries.length === 0) continue;
-      const key = await this.dataKey();
-      for (const raw of doc.entries) {
-        const parsed = v.safeParse(EntrySchema, raw);
-        const entryId = entryIdOf(raw);
-        if (!parsed.success) {
-          problems.push(problemOf('credentialDamaged', scope, entryId));
-          continue;
-        }
-        try {
-          const password = await decryptPassword(key, parsed.output);
-          credentials.push(toCredential(parsed.output, scope, password));
-        } catch {
-          problems.push(problemOf('credentialUndecryptable', scope, parsed.output.id));
+  /** Never rejects for a key or an entry: what cannot be used is in `problems`. Rejects only when storage itself cannot be read. */
+  load(): Promise<VaultLoad> {
+    return this.#serialise(async () => {
+      const credentials: Credential[] = [];
+      const problems: VaultProblem[] = [];
+      for (const scope of ['device', 'session'] as const) {
+        const read = classifyDoc(await this.#stored(scope));
+        if (read.kind === 'unreadable') problems.push(problemOf('vaultUnreadable', scope));
+        if (read.kind === 'newer') problems.push(problemOf('vaultNewer', scope));
+        if (read.kind !== 'current' && read.kind !== 'older') continue;
+        if (read.entries.length === 0) continue;
+        const key = await readKey(this.#keys[scope]);
+        const entries = read.kind === 'older' ? await this.#migrateOnLoad(scope, read, key) : read.entries;
+        for (const raw of entries) {
+          const opened = await openEntry(raw, scope, key);
+          if ('credential' in opened) credentials.push(opened.credential);
+          else problems.push(opened.problem);
         }
       }
-    }
-    return { credentials, problems };
+      return { credentials, problems };
+    });
   }
 
   /** Inserts or replaces the credential in its scope's area (and removes it from the other). */
@@ -146,26 +145,31 @@ export class Vault {
     if (credential.scope === 'once') return this.remove(credential.id);
     const scope = credential.scope;
     return this.#serialise(async () => {
-      const key = await this.dataKey();
-      const sealed = await encryptPassword(key, credential.id, credential.password);
-      const entry: Entry = {
+      const key = await this.#keys[scope].obtain();
+      const bound = {
         id: credential.id,
         host: normaliseHost(credential.proxy.host),
         port: credential.proxy.port,
         ...(credential.realm ? { realm: credential.realm } : {}),
         username: credential.username,
+      };
+      const sealed = await sealPassword(key.key, scope, bound, credential.password);
+      const entry: Entry = {
+        version: ENTRY_VERSION,
+        ...bound,
         rejected: credential.rejected,
         order: credential.order,
         updatedAt: credential.updatedAt,
+        ...(key.id ? { keyId: key.id } : {}),
         ...sealed,
       };
-      await this.#rewrite(scope, (entries) => [...entries.filter((e) => entryIdOf(e) !== credential.id), entry]);
+      await this.#rewrite(scope, (entries) => [...entries.filter((e) => entryIdOf(e) !== credential.id), entry], key);
       const other: StoredScope = scope === 'device' ? 'session' : 'device';
       await this.#rewrite(other, (entries) => entries.filter((e) => entryIdOf(e) !== credential.id));
     });
   }
 
-  /** Updates the rejected flag (and order) without touching the ciphertext. */
+  /** Updates the rejected flag (and order) without touching the ciphertext: neither is bound to it. */
   updateFlags(id: string, flags: { rejected?: boolean; order?: number }): Promise<void> {
     return this.#serialise(async () => {
       for (const scope of ['device', 'session'] as const) {
@@ -176,6 +180,7 @@ export class Vault {
     });
   }
 
+  /** Removes every entry with this id, usable or not: needs no key. */
   remove(id: string): Promise<void> {
     return this.#serialise(async () => {
       for (const scope of ['device', 'session'] as const) {
@@ -184,33 +189,82 @@ export class Vault {
     });
   }
 
-  async #readDoc(scope: StoredScope): Promise<{ doc: Doc; problem?: VaultProblem }> {
-    const stored = (await this.areas[scope].get(VAULT_KEY))[VAULT_KEY];
-    if (stored === undefined) return { doc: { version: VAULT_VERSION, entries: [] } };
-    const parsed = v.safeParse(DocSchema, stored);
-    if (parsed.success) return { doc: parsed.output };
-    return {
-      doc: { version: VAULT_VERSION, entries: [] },
-      problem: problemOf('vaultUnreadable', scope),
-    };
+  async #stored(scope: StoredScope): Promise<unknown> {
+    return (await this.areas[scope].get(VAULT_KEY))[VAULT_KEY];
   }
 
-  async #rewrite(scope: StoredScope, change: (entries: unknown[]) => unknown[]): Promise<void> {
-    const stored = (await this.areas[scope].get(VAULT_KEY))[VAULT_KEY];
-    if (stored !== undefined && !v.is(DocSchema, stored)) {
+  /** The keys a migration of this scope needs: version 1 sealed both scopes with the device key. */
+  async #migrationKeys(scope: StoredScope, next: DataKey): Promise<{ previous: DataKey | undefined; next: DataKey }> {
+    if (scope === 'device') return { previous: next, next };
+    const previous = await readKey(this.#keys.device);
+    return { previous: previous.kind === 'key' ? previous.key : undefined, next };
+  }
+
+  /** An older document is migrated and written back when its scope's key is there; otherwise read as it is. */
+  async #migrateOnLoad(scope: StoredScope, read: Extract<DocRead, { kind: 'older' }>, key: KeyState): Promise<readonly unknown[]> {
+    if (key.kind !== 'key') return read.entries;
+    const keys = await this.#migrationKeys(scope, key.key);
+    if (!keys.previous) return read.entries;
+    const entries = await migrateEntries(read, scope, keys);
+    try {
+      await this.areas[scope].set({ [VAULT_KEY]: { version: VAULT_VERSION, entries } });
+    } catch (error) {
+      // Read the migrated form now and migrate again next time: nothing is lost.
+      console.warn('Proxy Keyring could not save its migrated credentials:', error instanceof Error ? error.message : error);
+    }
+    return entries;
+  }
+
+  /**
+   * Changes a scope's entries. An older document is migrated first when a
+   * key is at hand (a save); a change that needs no key (delete, flags)
+   * keeps the older version as it is.
+   */
+  async #rewrite(scope: StoredScope, change: (entries: unknown[]) => unknown[], key?: DataKey): Promise<void> {
+    const stored = await this.#stored(scope);
+    const read = classifyDoc(stored);
+    if (read.kind === 'newer' || read.kind === 'unreadable') {
       // Never overwrite what we cannot read: the user may still recover it.
       throw new UserError('vaultFormatUnknown', 'The saved credentials are in a format this version cannot read; nothing was changed.');
     }
-    const entries = stored === undefined ? [] : stored.entries;
+    let version = VAULT_VERSION;
+    let entries: unknown[] = [...read.entries];
+    if (read.kind === 'older') {
+      if (key) entries = await migrateEntries(read, scope, await this.#migrationKeys(scope, key));
+      else version = read.version;
+    }
     const next = change(entries);
     if (stored === undefined && next.length === 0) return;
-    await this.areas[scope].set({ [VAULT_KEY]: { version: VAULT_VERSION, entries: next } });
+    await this.areas[scope].set({ [VAULT_KEY]: { version, entries: next } });
   }
 
   #serialise<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#writes.then(task, task);
     this.#writes = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** One stored entry as a credential, or why it cannot be one. */
+async function openEntry(raw: unknown, scope: StoredScope, key: KeyState): Promise<{ credential: Credential } | { problem: VaultProblem }> {
+  const parsed = v.safeParse(EntrySchema, raw);
+  if (!parsed.success) {
+    // Left over from version 1 by a migration that could not open it: its key is gone.
+    const leftover = v.is(EntryV1Schema, raw) && (raw as { version?: unknown }).version === undefined;
+    if (leftover && key.kind === 'failed') return { problem: problemOf('keyStoreRefused', scope, raw) };
+    return { problem: problemOf(leftover ? 'keyLost' : 'entryDamaged', scope, raw) };
+  }
+  const entry = parsed.output;
+  if (key.kind === 'failed') return { problem: problemOf('keyStoreRefused', scope, raw) };
+  if (key.kind === 'none') return { problem: problemOf('keyLost', scope, raw) };
+  if (entry.keyId !== undefined && key.key.id !== undefined && entry.keyId !== key.key.id) {
+    return { problem: problemOf('keyLost', scope, raw) };
+  }
+  try {
+    const password = await openPassword(key.key.key, scope, entry);
+    return { credential: toCredential(entry, scope, password) };
+  } catch {
+    return { problem: problemOf('entryDamaged', scope, raw) };
   }
 }
 

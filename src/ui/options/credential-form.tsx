@@ -8,6 +8,8 @@ import { CREDENTIAL_ERROR_KEYS } from '../shared/message-keys';
 export interface CredentialFormProps {
   /** The credential being edited, or undefined to add one. */
   readonly editing?: CredentialSummary;
+  /** The entry being edited cannot be used (vault problem): its password must be typed again, none is kept. */
+  readonly reenter?: boolean;
   readonly onSave: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
   readonly onDone: () => void;
 }
@@ -23,7 +25,7 @@ function FieldError({ errors, field }: { errors: CredentialErrors; field: Creden
 }
 
 /** Add or edit a saved proxy password. A stored password is never shown back: the field starts empty. */
-export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps) {
+export function CredentialForm({ editing, reenter = false, onSave, onDone }: CredentialFormProps) {
   const [host, setHost] = useState(editing?.proxy.host ?? '');
   const [port, setPort] = useState(editing ? String(editing.proxy.port) : '');
   const [realm, setRealm] = useState(editing?.realm ?? '');
@@ -113,12 +115,12 @@ export function CredentialForm({ editing, onSave, onDone }: CredentialFormProps)
             label={t('credPassword')}
             name="password"
             type="password"
-            autocomplete={editing ? 'current-password' : 'new-password'}
+            autocomplete={editing && !reenter ? 'current-password' : 'new-password'}
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
             {...invalid('password')}
           />
-          {editing && <p class="muted small">{t('credPasswordKeep')}</p>}
+          {editing && !reenter && <p class="muted small">{t('credPasswordKeep')}</p>}
           <FieldError errors={errors} field="password" />
         </div>
         <div>

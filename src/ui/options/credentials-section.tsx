@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CredentialSummary } from '../../core/credential';
-import type { UserMessage } from '../../core/message-key';
+import type { CredentialProblem } from '../../messaging/protocol';
 import { messageArgs } from '../../core/user-error';
 import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
 import { formatEndpoint } from '../../core/proxy-endpoint';
@@ -12,7 +12,8 @@ import { CredentialForm } from './credential-form';
 
 export interface CredentialsSectionProps {
   readonly credentials: readonly CredentialSummary[];
-  readonly problems: readonly UserMessage[];
+  /** Each with its entry's id and what it was for when known (protocol.ts `CredentialProblem`). */
+  readonly problems: readonly CredentialProblem[];
   readonly lastResults: ReadonlyMap<string, LastResult>;
   readonly now: number;
   readonly onSave: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
@@ -20,9 +21,66 @@ export interface CredentialsSectionProps {
   readonly onMove: (credential: CredentialSummary, direction: 'up' | 'down') => void;
 }
 
+/** An unusable entry as the credential it was, for the form and the delete confirmation (no password: it has none to show). */
+function summaryOf(problem: CredentialProblem & { entryId: string }): CredentialSummary {
+  const entry = problem.entry;
+  return {
+    id: problem.entryId,
+    proxy: entry?.proxy ?? { host: '?', port: 0 },
+    ...(entry?.realm ? { realm: entry.realm } : {}),
+    username: entry?.username ?? '?',
+    scope: problem.scope ?? 'device',
+    rejected: false,
+    order: 0,
+    updatedAt: 0,
+  };
+}
+
+function hasEntryId(problem: CredentialProblem): problem is CredentialProblem & { entryId: string } {
+  return problem.entryId !== undefined;
+}
+
+/** One unusable entry (or store): what it was for, why, and what the user can do about it. */
+function ProblemItem({
+  problem,
+  onReenter,
+  onDelete,
+}: {
+  problem: CredentialProblem;
+  onReenter: (summary: CredentialSummary) => void;
+  onDelete: (summary: CredentialSummary) => void;
+}) {
+  const entry = problem.entry;
+  return (
+    <li data-problem-entry-id={problem.entryId} data-problem-key={problem.key}>
+      {entry && (
+        <>
+          <code>{formatEndpoint(entry.proxy)}</code> {entry.username}
+          {entry.realm ? ` (${t('promptRealm')}: ${entry.realm})` : ''}:{' '}
+        </>
+      )}
+      {t(...messageArgs(problem))}
+      {hasEntryId(problem) && (
+        <span class="row-actions">
+          {entry && (
+            <button type="button" onClick={() => onReenter(summaryOf(problem))}>
+              {t('optionsProblemReenter')}
+            </button>
+          )}
+          <button type="button" onClick={() => onDelete(summaryOf(problem))}>
+            {t('optionsProblemDelete')}
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
+
 /** Saved proxy passwords, grouped in answer order per proxy, with add/edit/delete/reorder. */
 export function CredentialsSection(props: CredentialsSectionProps) {
   const [editing, setEditing] = useState<CredentialSummary | 'new' | undefined>();
+  // Re-entering an unusable entry: the form must ask for its password (there is none to keep).
+  const [reentering, setReentering] = useState(false);
   const { credentials } = props;
   const sameProxy = (a: CredentialSummary, b: CredentialSummary) => formatEndpoint(a.proxy) === formatEndpoint(b.proxy);
 
@@ -34,7 +92,15 @@ export function CredentialsSection(props: CredentialsSectionProps) {
           {t('optionsProblems')}
           <ul>
             {props.problems.map((p, i) => (
-              <li key={i}>{t(...messageArgs(p))}</li>
+              <ProblemItem
+                key={p.entryId ?? i}
+                problem={p}
+                onReenter={(summary) => {
+                  setReentering(true);
+                  setEditing(summary);
+                }}
+                onDelete={props.onDelete}
+              />
             ))}
           </ul>
         </div>
@@ -99,7 +165,13 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                     >
                       ↓
                     </button>
-                    <button type="button" onClick={() => setEditing(c)}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setReentering(false);
+                        setEditing(c);
+                      }}
+                    >
                       {t('credEdit')}
                     </button>
                     <button type="button" onClick={() => props.onDelete(c)}>
@@ -114,13 +186,22 @@ export function CredentialsSection(props: CredentialsSectionProps) {
       )}
       <p class="muted small">{t('credOrderHint')}</p>
       {editing === undefined ? (
-        <button type="button" class="primary" onClick={() => setEditing('new')} data-testid="add-credential">
+        <button
+          type="button"
+          class="primary"
+          onClick={() => {
+            setReentering(false);
+            setEditing('new');
+          }}
+          data-testid="add-credential"
+        >
           {t('credAdd')}
         </button>
       ) : (
         <CredentialForm
           key={editing === 'new' ? 'new' : editing.id}
           {...(editing === 'new' ? {} : { editing })}
+          reenter={reentering}
           onSave={props.onSave}
           onDone={() => setEditing(undefined)}
         />

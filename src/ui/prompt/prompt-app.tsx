@@ -3,6 +3,8 @@ import type { Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import type { BackgroundSeam } from '../shared/background-seam';
 import { PROMPT_PING_MS } from '../shared/browser-differences';
+import { sameEndpoint } from '../../core/proxy-endpoint';
+import { messageArgs } from '../../core/user-error';
 import { describeError, t } from '../shared/i18n';
 import { PromptForm, type PromptFormData } from './prompt-form';
 
@@ -25,6 +27,8 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [defaultScope, setDefaultScope] = useState<Scope>();
+  const [unusable, setUnusable] = useState<string>();
+  const [saveFailed, setSaveFailed] = useState(false);
 
   useEffect(() => {
     const refresh = () =>
@@ -33,6 +37,14 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
     sendMessage('settings:get', {}).then(
       (state) => setDefaultScope(state.settings.defaultScope),
       () => setDefaultScope('device'),
+    );
+    // A password saved for this proxy that cannot be used: say why, so "just this once" makes sense.
+    sendMessage('credentials:list', {}).then(
+      (list) => {
+        const problem = list.problems.find((p) => p.entry && sameEndpoint(p.entry.proxy, address.proxy));
+        if (problem) setUnusable(t(...messageArgs(problem)));
+      },
+      () => undefined,
     );
     const stop = onChange((what) => what === 'prompts' && void refresh());
     const ping = setInterval(() => void sendMessage('prompt:ping', { promptId: address.promptId }).catch(() => undefined), PROMPT_PING_MS);
@@ -60,6 +72,8 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
       }
     } catch (e) {
       setError(describeError(e));
+      // Nothing was saved and nothing answered: the same typed password can still go just this once.
+      setSaveFailed(entry.scope !== 'once');
     } finally {
       setBusy(false);
     }
@@ -77,6 +91,8 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
     busy,
     ...(error === undefined ? {} : { error }),
     ...(notice === undefined ? {} : { notice }),
+    ...(unusable === undefined ? {} : { unusable }),
+    saveFailed,
   };
   // The form reads its default scope once, so it waits for the settings.
   if (defaultScope === undefined) return null;

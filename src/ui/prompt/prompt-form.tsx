@@ -18,6 +18,10 @@ export interface PromptFormData {
   readonly error?: string;
   /** Shown after a submit the background could no longer deliver. */
   readonly notice?: string;
+  /** Why a password saved for this proxy is not used (a vault problem), as a sentence. */
+  readonly unusable?: string;
+  /** The last sign-in failed while saving: offer "just this once" with what was typed. */
+  readonly saveFailed?: boolean;
 }
 
 export interface PromptFormActions {
@@ -100,10 +104,25 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
           {t(PROMPT_NOTICE_KEYS[view.notice])}
         </p>
       )}
+      {data.unusable && (
+        <p class="note" role="status" data-testid="unusable">
+          {t('promptUnusable', data.unusable)}
+        </p>
+      )}
       {data.error && (
         <p class="error" role="alert" data-testid="error">
           {t('promptError', data.error)}
         </p>
+      )}
+      {data.saveFailed && (
+        <button
+          type="button"
+          data-testid="sign-in-once"
+          disabled={data.busy || username.trim() === ''}
+          onClick={() => actions.onSubmit({ username: username.trim(), password, scope: 'once' })}
+        >
+          {t('promptSignInOnce')}
+        </button>
       )}
       {data.notice && (
         <p class="note" role="status" data-testid="notice">

@@ -91,13 +91,16 @@ describe('CredentialStore when something is wrong', () => {
     const store = new CredentialStore(new Vault({ device, session }, () => Promise.resolve(key)), (p) => seen.push(p));
     await Promise.all([store.ready(), store.ready()]);
     expect(seen.map((p) => [p.scope, p.code])).toEqual([
-      ['device', 'credentialDamaged'],
-      ['session', 'vaultUnreadable'],
+      ['device', 'entryDamaged'],
+      ['session', 'vaultNewer'],
     ]);
-    expect(store.problemMessages()).toEqual([{ key: 'problem_credentialDamaged' }, { key: 'problem_vaultUnreadable' }]);
+    expect(store.problems()).toEqual([
+      { key: 'problem_credentialDamaged', scope: 'device', entryId: 'broken' },
+      { key: 'problem_vaultNewer', scope: 'session' },
+    ]);
   });
 
-  it('tries the load again after a failed one instead of keeping the failure', async () => {
+  it('lists the entries while the key store refuses, and loads them once it opens', async () => {
     let failures = 1;
     const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     const device = createMemoryArea();
@@ -113,8 +116,18 @@ describe('CredentialStore when something is wrong', () => {
     });
     const flaky = () => (failures-- > 0 ? Promise.reject(new Error('IndexedDB busy')) : Promise.resolve(key));
     const store = new CredentialStore(new Vault({ device, session: createMemoryArea() }, flaky));
-    await expect(store.ready()).rejects.toThrow('IndexedDB busy');
+    await store.ready();
+    expect(store.list()).toEqual([]);
+    expect(store.problems()).toEqual([
+      {
+        key: 'problem_keyStoreRefused',
+        scope: 'device',
+        entryId: 'c1',
+        entry: { proxy, username: 'alice' },
+      },
+    ]);
     await store.ready();
     expect(store.list().map((c) => c.username)).toEqual(['alice']);
+    expect(store.problems()).toEqual([]);
   });
 });

@@ -33,12 +33,12 @@ describe('when IndexedDB takes no writes', () => {
 });
 
 describe('when IndexedDB fails for another reason', () => {
-  it('passes the error on as it is: only a refused store has words for the user', async () => {
+  it('is the key store refusing too, with the error kept as the cause', async () => {
     const bug = new TypeError('indexedDB.open is not a function');
     const open = vi.spyOn(indexedDB, 'open').mockImplementation(() => {
       throw bug;
     });
-    await expect(loadOrCreateDataKey()).rejects.toBe(bug);
+    await expect(loadOrCreateDataKey()).rejects.toMatchObject({ code: 'keyStorageRefused', cause: bug });
     open.mockRestore();
   });
 });

@@ -59,6 +59,7 @@ export interface ErrorDetails {
 
 export interface WebRequestEvent<Details> {
   addListener(listener: (details: Details) => void, filter: RequestFilter): void;
+  removeListener(listener: (details: Details) => void): void;
 }
 
 export interface MessageSender {

@@ -49,6 +49,20 @@ const CHROME_QUIET = { quietMinMs: 350, quietMs: 50, quietMaxMs: 1_000 } as cons
 const FIREFOX_STALL_MS = 300;
 
 /**
+ * Listeners the background adds only while it tracks a request
+ * (start-background.ts) must not outlive it:
+ * - Chrome wakes a stopped worker for a listener it had when it stopped; adding
+ *   and removing the listener in the first turn drops such a leftover.
+ * - Firefox keeps a listener added in the first turn of its event page as one
+ *   that wakes it, even after it was removed (measured: woken by each of 10
+ *   page loads through a proxy that never challenged), so there nothing is added
+ *   in the first turn. docs/browser-behaviour.md#idle-wakes
+ */
+export function keepsListenersOfStoppedWorker(permissions: readonly string[]): boolean {
+  return usesAsyncBlocking(permissions);
+}
+
+/**
  * The `host:port` of the proxy a request failed at. Firefox says it in the
  * event (`proxyInfo`); Chrome does not (docs/browser-behaviour.md#proxy-errors),
  * so there it is read from the browser's proxy settings, when the user

@@ -13,9 +13,9 @@ import { AnswerMemory } from '../storage/answer-memory';
 import { ProxyStandings } from './proxy-standings';
 import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
-import type { BackgroundApi, RequestFilter } from './background-api';
+import type { BackgroundApi, CompletedDetails, HeadersDetails, RequestFilter } from './background-api';
 import { showBadge } from './badge';
-import { readFailedRequestProxy, verifierOptionsFor } from './browser-differences';
+import { keepsListenersOfStoppedWorker, readFailedRequestProxy, verifierOptionsFor } from './browser-differences';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -50,7 +50,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   );
   const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${redactUrlsIn(problem.message)}`));
   const settings = new SettingsCache(api.storage.local);
-  const tracker = new RequestTracker();
+  // The responses and ends of requests matter only while one we answered is in flight (see below).
+  const tracker = new RequestTracker((tracking) => whileTracking(tracking));
   const log = new EventLogWriter(
     () => settings.current().logLimit,
     () => announceChange('log'),
@@ -135,10 +136,26 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
-  // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
-  api.webRequest.onHeadersReceived.addListener((details) => answerer.observeResponse(details), ALL_URLS);
-  api.webRequest.onCompleted.addListener((details) => results.onCompleted(details), ALL_URLS);
+  // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
+  // Responses and completions only while a challenged request is tracked: a listener for every response would
+  // wake the background for every page the browser loads, proxy or not (idle-wakes in docs/browser-behaviour.md).
+  // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
+  const onHeaders = (details: HeadersDetails) => answerer.observeResponse(details);
+  const onCompleted = (details: CompletedDetails) => results.onCompleted(details);
+  function whileTracking(tracking: boolean): void {
+    if (tracking) {
+      api.webRequest.onHeadersReceived.addListener(onHeaders, ALL_URLS);
+      api.webRequest.onCompleted.addListener(onCompleted, ALL_URLS);
+    } else {
+      api.webRequest.onHeadersReceived.removeListener(onHeaders);
+      api.webRequest.onCompleted.removeListener(onCompleted);
+    }
+  }
+  if (keepsListenersOfStoppedWorker(api.runtime.getManifest().permissions ?? [])) {
+    whileTracking(true);
+    if (tracker.size === 0) whileTracking(false);
+  }
   api.runtime.onMessage.addListener((message, sender) => {
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;
     return dispatchMessage(handlers, message);

@@ -35,6 +35,9 @@ export class RequestTracker {
   readonly #tracks = new Map<string, RequestTrack>();
   #lastSweep = Number.NEGATIVE_INFINITY;
 
+  /** `onTrackingChange` hears when the first request is tracked and when the last one is gone. */
+  constructor(private readonly onTrackingChange: (tracking: boolean) => void = () => undefined) {}
+
   get(requestId: string): RequestTrack | undefined {
     return this.#tracks.get(requestId);
   }
@@ -48,7 +51,7 @@ export class RequestTracker {
       attempts: (previous?.attempts ?? 0) + 1,
       firstSeen: previous?.firstSeen ?? now,
     };
-    this.#tracks.set(requestId, track);
+    this.#set(requestId, track);
     return track;
   }
 
@@ -63,7 +66,7 @@ export class RequestTracker {
    * as the refusal it is.
    */
   restore(requestId: string, supplied: SuppliedAnswer, now: number): void {
-    if (!this.#tracks.has(requestId)) this.#tracks.set(requestId, { attempts: 1, supplied, firstSeen: now });
+    if (!this.#tracks.has(requestId)) this.#set(requestId, { attempts: 1, supplied, firstSeen: now });
   }
 
   clearSupplied(requestId: string): void {
@@ -76,7 +79,7 @@ export class RequestTracker {
   }
 
   finish(requestId: string): void {
-    this.#tracks.delete(requestId);
+    if (this.#tracks.delete(requestId) && this.#tracks.size === 0) this.onTrackingChange(false);
   }
 
   get size(): number {
@@ -87,7 +90,13 @@ export class RequestTracker {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
     for (const [id, track] of this.#tracks) {
-      if (now - track.firstSeen > STALE_AFTER_MS) this.#tracks.delete(id);
+      if (now - track.firstSeen > STALE_AFTER_MS) this.finish(id);
     }
+  }
+
+  #set(requestId: string, track: RequestTrack): void {
+    const first = this.#tracks.size === 0;
+    this.#tracks.set(requestId, track);
+    if (first) this.onTrackingChange(true);
   }
 }

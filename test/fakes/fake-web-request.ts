@@ -70,7 +70,12 @@ export class FakeWebRequestEvent<Details> {
   readonly #listeners: ((details: Details) => void)[] = [];
 
   addListener(listener: (details: Details) => void, _filter: RequestFilter): void {
-    this.#listeners.push(listener);
+    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+  }
+
+  removeListener(listener: (details: Details) => void): void {
+    const index = this.#listeners.indexOf(listener);
+    if (index !== -1) this.#listeners.splice(index, 1);
   }
 
   get listenerCount(): number {

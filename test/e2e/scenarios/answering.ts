@@ -355,6 +355,28 @@ export function describeAnswering(ctx: ScenarioContext): void {
       }
     });
 
+    it('k. pages through a proxy that never challenges do not wake a stopped background, even after a challenge was answered', async () => {
+      const { browser: b } = ctx.stack;
+      const [auth, open] = [ctx.stack.route('k'), ctx.stack.route('kopen')];
+      const ext = await b.messagingPage();
+      await seedCredential(ext, { port: auth.port, username: ALICE.user, password: ALICE.password });
+      // One request answered and ended: the background listened to its response and end, then stopped listening.
+      expect(await navigate(await b.freshPage(auth.port), auth.url('/hello.txt?k'), 30_000)).toBe(200);
+      await readLogOf(ext, auth.proxy); // the log batch is written before the background goes
+      await b.stopBackground();
+      expect(await b.isBackgroundRunning()).toBe(false);
+      const page = await b.freshPage(open.port);
+      // Checked without waking it after every load; a woken background would run on for its idle time (30 s).
+      const runningAfter: boolean[] = [];
+      for (let i = 0; i < 10; i++) {
+        expect(await navigate(page, open.url(`/hello.txt?k-open-${i}`), 30_000)).toBe(200);
+        runningAfter.push(await b.isBackgroundRunning());
+      }
+      ctx.facts['k.idleWakes'] = { loads: runningAfter.length, woken: runningAfter.filter(Boolean).length };
+      expect(runningAfter.filter(Boolean)).toEqual([]);
+      await Promise.race([page.close().catch(() => undefined), sleep(5_000)]);
+    });
+
     it("j. the options page shows this browser's proxies and outcomes, and updates live", async () => {
       const { browser: b } = ctx.stack;
       const run = await everyOutcome(ctx);

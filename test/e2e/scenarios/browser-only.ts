@@ -53,6 +53,31 @@ function describeChromiumOnly(ctx: ScenarioContext): void {
       }
     });
 
+    // docs/browser-behaviour.md#idle-wakes: Chrome wakes a worker for the listeners it had when it was stopped.
+    it('k2. a worker stopped while it tracked a request leaves nothing that wakes it for pages that never challenge', async () => {
+      const b = ctx.stack.browser;
+      const [auth, open] = [ctx.stack.route('k2'), ctx.stack.route('kopen')];
+      const loading = navigate(await b.freshPage(auth.port), auth.url('/hello.txt?k2'), 30_000);
+      const prompt = await b.waitForPrompt();
+      await readPrompt(prompt);
+      // Stopped while the challenged request is tracked, so while it listens to responses and ends.
+      await b.stopBackground();
+      expect(await loading).not.toBe(200);
+      await prompt.close().catch(() => undefined);
+      const page = await b.freshPage(open.port);
+      // The first page may wake it once (that start drops what the stopped worker left); then it is stopped again.
+      expect(await navigate(page, open.url('/hello.txt?k2-first'), 30_000)).toBe(200);
+      await b.stopBackground();
+      const runningAfter: boolean[] = [];
+      for (let i = 0; i < 10; i++) {
+        expect(await navigate(page, open.url(`/hello.txt?k2-open-${i}`), 30_000)).toBe(200);
+        runningAfter.push(await b.isBackgroundRunning());
+      }
+      ctx.facts['k2.idleWakes'] = { loads: runningAfter.length, woken: runningAfter.filter(Boolean).length };
+      expect(runningAfter.filter(Boolean)).toEqual([]);
+      await page.close().catch(() => undefined);
+    });
+
     // Chromium's error events carry no proxy: docs/browser-behaviour.md#proxy-errors
     it('2b. the proxy filter\'s "not reported" entry (records whose proxy the browser did not name) narrows to those records', async () => {
       const b = ctx.stack.browser;

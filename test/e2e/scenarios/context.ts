@@ -24,6 +24,10 @@ export const ROUTES = {
   h: { auth: 'basic' },
   h2: { auth: 'basic' },
   i: { auth: 'basic' },
+  // k: pages through a proxy that never challenges, after one that did.
+  k: { auth: 'basic' },
+  kopen: { auth: 'none' },
+  k2: { auth: 'basic' },
   j: { auth: 'basic' },
   // The diagnostics run of every outcome (diagnostics.ts everyOutcome).
   saved: { auth: 'basic' },

@@ -44,8 +44,30 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const world = startFreshBackground(path);
       const expected = path.permissions.includes('webRequestAuthProvider') ? 'asyncBlocking' : 'blocking';
       expect(world.webRequest.onAuthRequired.modes).toEqual([expected]);
-      expect(world.webRequest.onCompleted.listenerCount).toBe(1);
       expect(world.webRequest.onErrorOccurred.listenerCount).toBe(1);
+    });
+
+    it('listens to responses and completions only while a challenged request is in flight, so other pages do not wake it', async () => {
+      const world = startFreshBackground(path);
+      const listening = () => [world.webRequest.onHeadersReceived.listenerCount, world.webRequest.onCompleted.listenerCount];
+      expect(listening()).toEqual([0, 0]);
+      await saveCredential(world);
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'a' }));
+      expect(listening()).toEqual([1, 1]);
+      respond(world, 'a');
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
+      world.webRequest.onCompleted.trigger({ requestId: 'a', statusCode: 200 });
+      expect(listening()).toEqual([1, 1]);
+      world.webRequest.onCompleted.trigger({ requestId: 'b', statusCode: 200 });
+      expect(listening()).toEqual([0, 0]);
+      // The answer's verdict still arrived while it listened: the log has both ends.
+      const records = await readLog(world, 10);
+      expect(
+        records
+          .filter((r) => r.final?.statusCode === 200)
+          .map((r) => r.requestId)
+          .sort(),
+      ).toEqual(['a', 'b']);
     });
 
     it('fails loudly when the manifest grants neither way of answering', () => {

@@ -48,4 +48,23 @@ describe('RequestTracker', () => {
     expect(tracker.has('b')).toBe(false);
     expect(tracker.size).toBe(1);
   });
+
+  it('says when the first request is tracked and when the last one is gone, stale ones included', () => {
+    const heard: boolean[] = [];
+    const tracker = new RequestTracker((tracking) => heard.push(tracking));
+    tracker.countAttempt('a', 0);
+    tracker.countAttempt('a', 1);
+    tracker.countAttempt('b', 2);
+    expect(heard).toEqual([true]);
+    tracker.finish('a');
+    tracker.finish('unknown');
+    expect(heard).toEqual([true]);
+    tracker.finish('b');
+    expect(heard).toEqual([true, false]);
+    tracker.countAttempt('old', 0);
+    // Ten minutes on, the old track is swept before the new one is counted: gone, then tracking again.
+    tracker.countAttempt('new', 11 * 60_000);
+    expect(heard).toEqual([true, false, true, false, true]);
+    expect(tracker.size).toBe(1);
+  });
 });

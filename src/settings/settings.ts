@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { SCOPES, type Scope } from '../core/credential';
+import { UserError } from '../core/user-error';
 
 /**
  * Settings as data: their types, defaults, limits, schema version and
@@ -159,12 +160,18 @@ export type SettingsErrors = Partial<Record<keyof Settings, SettingsErrorCode>>;
 
 /**
  * Checks changes from the settings form: each bad field says why. A key that
- * is no setting at all is a programming error, not a user's, so it throws.
+ * is no setting at all is a programming error, not a user's, so it throws a
+ * typed `messageMalformed` error (and nothing is written).
  */
 export function validateSettingsChanges(changes: Record<string, unknown>): SettingsErrors {
   const errors: SettingsErrors = {};
   for (const [key, value] of Object.entries(changes)) {
-    if (!SETTING_KEYS.includes(key as keyof Settings)) throw new Error(`Unknown setting ${JSON.stringify(key)}.`);
+    if (!SETTING_KEYS.includes(key as keyof Settings)) {
+      // Typed, so the page shows words; the name is a field's, never a value (that could be anything).
+      throw new UserError('messageMalformed', `Unknown setting ${JSON.stringify(key)}.`, {
+        substitutions: ['settings:save: unknown setting'],
+      });
+    }
     const parsed = v.safeParse(FIELD_SCHEMAS[key as keyof Settings], value);
     if (!parsed.success) errors[key as keyof Settings] = key in SETTING_LIMITS ? 'range' : 'choice';
   }

@@ -51,7 +51,11 @@ describe('settings', () => {
     const result = await writeSettings(area, { attemptCap: 0, promptTimeoutSec: 20, defaultScope: 'sync' });
     expect(result).toEqual({ errors: { attemptCap: 'range', defaultScope: 'choice' } });
     expect(area.data['settings']).toEqual({ attemptCap: 4 });
-    await expect(writeSettings(area, { bogus: 1 })).rejects.toThrow(/Unknown setting/);
+    await expect(writeSettings(area, { bogus: 1 })).rejects.toMatchObject({
+      code: 'messageMalformed',
+      message: 'Unknown setting "bogus".',
+    });
+    expect(area.data['settings']).toEqual({ attemptCap: 4 });
   });
 
   it('says why each bad change is refused: out of range, or not one of the choices', () => {

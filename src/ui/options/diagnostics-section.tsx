@@ -2,10 +2,12 @@ import { useMemo, useState } from 'preact/hooks';
 import type { DiagnosisContext } from '../../core/diagnose';
 import { filterRecords, type LogFilter } from '../../core/log-filter';
 import type { LogRecord } from '../../core/log-record';
+import type { LogHealth } from '../../storage/event-log';
 import { summariseByProxy } from '../../core/log-summary';
 import { bucketTimeline } from '../../core/timeline';
 import { t } from '../shared/i18n';
 import { LogFilters } from './log-filters';
+import { LogHealthLine } from './log-health';
 import { LogTable } from './log-table';
 import { ProxySummaryTable } from './proxy-summary';
 import { RecordDetails } from './record-details';
@@ -17,6 +19,8 @@ export interface DiagnosticsSectionProps {
   readonly context: DiagnosisContext;
   readonly now: number;
   readonly loadingMore: boolean;
+  /** When writing the log failed, records were lost, or some are from a newer version. */
+  readonly logHealth?: LogHealth | undefined;
   /** The last report made, shown so it can be read and copied by hand too. */
   readonly report?: { readonly text: string; readonly copied: boolean };
   readonly onExport: (format: 'json' | 'csv', records: readonly LogRecord[]) => void;
@@ -73,6 +77,7 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
       )}
       <h3>{t('diagLog')}</h3>
       <LogFilters filter={filter} proxies={proxies} onChange={setFilter} />
+      <LogHealthLine health={props.logHealth} />
       <p class="muted small" data-testid="showing">
         {t('diagShowing', String(shown.length), String(records.length))}
         {props.loadingMore && ` ${t('diagLoadingMore')}`}

@@ -6,6 +6,7 @@ import type { UserMessage } from '../../core/message-key';
 import { findRefusedAnswers, findStrictProxies, type DiagnosisContext } from '../../core/diagnose';
 import { recordsToCsv, recordsToJson } from '../../core/log-export';
 import type { LogRecord } from '../../core/log-record';
+import type { LogHealth } from '../../storage/event-log';
 import { readProxyConfig, type ProxyConfigView } from '../../core/proxy-config';
 import { formatEndpoint } from '../../core/proxy-endpoint';
 import { redactUrl } from '../../core/redact-url';
@@ -84,6 +85,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
   const [loadingMore, setLoadingMore] = useState(false);
+  const [logHealth, setLogHealth] = useState<LogHealth>();
 
   const fail = (e: unknown) => setError(describeError(e));
 
@@ -95,7 +97,9 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
   };
 
   const loadAllRecords = async (limit: number) => {
-    await sendMessage('log:flush', {});
+    // The flush says how the log is; what is on disk is read even when it could not write.
+    const flushed = await sendMessage('log:flush', {}).catch(fail);
+    setLogHealth(flushed?.health);
     const newest = await readRecentRecords(Math.min(FIRST_WINDOW, limit));
     setRecords(newest);
     if (newest.length < FIRST_WINDOW) return;
@@ -229,6 +233,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
         ...(report ? { report } : {}),
         now,
         loadingMore,
+        ...(logHealth ? { logHealth } : {}),
         ...(error ? { error } : {}),
       }}
       actions={actions}

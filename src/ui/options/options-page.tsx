@@ -3,6 +3,7 @@ import type { UserMessage } from '../../core/message-key';
 import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
 import type { DiagnosisContext } from '../../core/diagnose';
 import type { LogRecord } from '../../core/log-record';
+import type { LogHealth } from '../../storage/event-log';
 import type { Settings } from '../../settings/settings';
 import type { SettingsErrors, SettingsRead } from '../../settings/settings';
 import { t } from '../shared/i18n';
@@ -30,6 +31,8 @@ export interface OptionsData {
   readonly now: number;
   /** Older records are still being read (the newest are shown already). */
   readonly loadingMore?: boolean;
+  /** What the last flush said, when the log is not all well. */
+  readonly logHealth?: LogHealth;
   readonly error?: string;
 }
 
@@ -80,6 +83,7 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
         context={data.context}
         now={data.now}
         loadingMore={data.loadingMore === true}
+        logHealth={data.logHealth}
         {...(data.report ? { report: data.report } : {})}
         onExport={actions.onExport}
         onClear={actions.onClearLog}

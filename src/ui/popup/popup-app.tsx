@@ -29,37 +29,46 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
     errors: {},
   });
 
+  const failed = (e: unknown) => setData((d) => ({ ...d, loadError: describeError(e) }));
+
   /**
-   * What waits, saved proxies and locks come first and alone: a log that
-   * cannot be read (a full disk, IndexedDB refused) must never hide sign-in.
+   * What waits comes first and alone, each part on its own: a log that cannot
+   * be written or read (a full disk, IndexedDB refused), or a vault that
+   * cannot be loaded, must never hide sign-in. Nothing here waits on the log.
    */
-  const load = async () => {
+  const loadState = async () => {
+    const [prompts, list, standings, settings] = await Promise.allSettled([
+      sendMessage('prompts:list', {}),
+      sendMessage('credentials:list', {}),
+      sendMessage('proxies:standings', {}),
+      sendMessage('settings:get', {}),
+    ]);
+    setData((d) => ({
+      ...d,
+      ...(prompts.status === 'fulfilled' ? { prompts: prompts.value } : {}),
+      ...(list.status === 'fulfilled' ? { credentials: list.value.credentials } : {}),
+      ...(standings.status === 'fulfilled' ? { standings: standings.value } : {}),
+      ...(settings.status === 'fulfilled' ? { defaultScope: settings.value.settings.defaultScope } : {}),
+      now: Date.now(),
+    }));
+    for (const result of [prompts, list, standings, settings]) if (result.status === 'rejected') failed(result.reason);
+  };
+
+  /** Then the log: the newest records are flushed first, and what is on disk is read even when that fails. */
+  const loadLog = async () => {
+    await sendMessage('log:flush', {}).catch(failed);
     try {
-      const [prompts, list, standings, settings] = await Promise.all([
-        sendMessage('prompts:list', {}),
-        sendMessage('credentials:list', {}),
-        sendMessage('proxies:standings', {}),
-        sendMessage('settings:get', {}),
-      ]);
-      setData((d) => ({
-        ...d,
-        prompts,
-        credentials: list.credentials,
-        standings,
-        defaultScope: settings.settings.defaultScope,
-        now: Date.now(),
-      }));
-    } catch (e) {
-      setData((d) => ({ ...d, loadError: describeError(e) }));
-    }
-    try {
-      await sendMessage('log:flush', {});
       const records = await readRecentRecords(RECENT_RECORDS);
       const now = Date.now();
       setData((d) => ({ ...d, lastResults: lastResultByProxy(records), counts: countRecent(records, now), now }));
     } catch (e) {
-      setData((d) => ({ ...d, loadError: describeError(e) }));
+      failed(e);
     }
+  };
+
+  const load = async () => {
+    await loadState();
+    void loadLog();
   };
 
   useEffect(() => {

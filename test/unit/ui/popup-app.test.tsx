@@ -68,6 +68,33 @@ describe('PopupApp', () => {
     await waitFor(() => expect(background.submitted).toHaveLength(1));
   });
 
+  it('lists the waiting prompts while every log call fails, and still counts what is on disk when only the flush fails', async () => {
+    background.prompts = [prompt];
+    background.records = [makeRecord({ time: Date.now() - 1000, outcome: 'prompted' })];
+    background.failing.set('log:flush', new UserError('unexpected', 'QuotaExceededError'));
+    background.failing.set('log:clear', new UserError('unexpected', 'QuotaExceededError'));
+    renderPopup();
+    await screen.findByTestId('waiting-prompts');
+    // The flush failed, the records on disk are read all the same.
+    await waitFor(() => expect(screen.getByTestId('counts').textContent).toMatch(/Challenges\s*1/));
+    signIn('bob', 'pw');
+    await waitFor(() => expect(background.submitted).toHaveLength(1));
+  });
+
+  it('shows sign-in before the log answers, and whatever else fails', async () => {
+    background.prompts = [prompt];
+    background.failing.set('credentials:list', new UserError('unexpected', 'the vault is broken'));
+    // A flush that never ends (a log stuck behind a failing disk) must not hold sign-in back.
+    background.override('log:flush', () => new Promise(() => {}));
+    render(
+      <PopupApp
+        seam={{ ...background.seam(), readRecentRecords: () => new Promise(() => {}), openDiagnostics: () => diagnosticsOpened++ }}
+      />,
+    );
+    await screen.findByTestId('waiting-prompts');
+    expect((await screen.findByRole('alert')).textContent).toContain('Could not load');
+  });
+
   it('sends the sign-in to the background and shows that nothing waits any more', async () => {
     background.prompts = [prompt];
     renderPopup();

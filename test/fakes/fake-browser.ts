@@ -1,4 +1,4 @@
-import english from '../../public/_locales/en/messages.json';
+import { englishMessage } from './english';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import type { BackgroundApi, MessageSender } from '../../src/background/background-api';
 import type { MessageType, Reply, RequestOf, ResponseOf } from '../../src/messaging/protocol';
@@ -73,7 +73,7 @@ export function createFakeBrowser(permissions: readonly string[], windows: FakeW
     windows,
     action: fakeBrowser.action,
     // The English words, as the browser would give them.
-    i18n: { getMessage: (name) => (english as Record<string, { message: string } | undefined>)[name]?.message ?? '' },
+    i18n: { getMessage: (name) => englishMessage(name) },
     permissions: { contains: ({ permissions: asked }) => Promise.resolve(asked.every((p) => p === 'proxy' && proxyGranted)) },
     get proxy() {
       return proxyGranted ? { settings: { get: () => Promise.resolve(structuredClone(proxySettings)) } } : undefined;

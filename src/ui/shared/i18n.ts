@@ -1,13 +1,7 @@
-import english from '../../../public/_locales/en/messages.json';
 import type { MessageKey } from '../../core/message-key';
 import { messageArgs, userMessageOf } from '../../core/user-error';
 
 export type { MessageKey };
-
-interface LocaleEntry {
-  readonly message: string;
-  readonly placeholders?: Record<string, { readonly content: string }>;
-}
 
 type GetMessage = (key: string, substitutions?: string[]) => string;
 
@@ -16,19 +10,20 @@ function browserGetMessage(): GetMessage | undefined {
   return typeof api === 'function' ? api : undefined;
 }
 
-/** The English text, filled in the way the browser would: for tests and previews outside an extension. */
-function fallback(key: MessageKey, substitutions: string[]): string {
-  const entry = english[key] as LocaleEntry;
-  return entry.message.replace(/\$([A-Z_]+)\$/g, (_, name: string) => {
-    const content = entry.placeholders?.[name.toLowerCase()]?.content ?? '';
-    return content.replace(/\$(\d)/g, (__, n: string) => substitutions[Number(n) - 1] ?? '');
-  });
+/**
+ * Where the words come from outside an extension (unit tests set English from
+ * `_locales`, test/fakes/english.ts). Not bundled: the pages read the browser's.
+ */
+let outsideExtension: GetMessage = () => '';
+
+export function useMessagesOutsideExtension(getMessage: GetMessage): void {
+  outsideExtension = getMessage;
 }
 
 /** Every user-visible string goes through here, so more languages need only `_locales`. */
 export function t(key: MessageKey, ...substitutions: string[]): string {
   const fromBrowser = browserGetMessage()?.(key, substitutions);
-  return fromBrowser || fallback(key, substitutions);
+  return fromBrowser || outsideExtension(key, substitutions);
 }
 
 /** Any error in the user's words: a `UserError`'s own sentence, else "something went wrong" with its text. */

@@ -6,15 +6,17 @@ function isIpLiteral(host: string): boolean {
 
 /**
  * True when two proxy names probably mean the same proxy under another name:
- * one is a subdomain of the other (`proxy.example` / `gw.proxy.example`) or
+ * one is a subdomain of the other (`proxy.example` / `gw.proxy.example`),
  * both are siblings under the same parent (`a.proxy.example` /
- * `b.proxy.example`). Credentials are never sent on this basis: it only
+ * `b.proxy.example`), or one is the other with a trailing dot. Credentials are never sent on this basis: it only
  * explains, in the log, why a saved password was not used.
  */
 export function isLikelyAlias(a: ProxyEndpoint, b: ProxyEndpoint): boolean {
   const ha = normaliseHost(a.host);
   const hb = normaliseHost(b.host);
   if (ha === hb || isIpLiteral(ha) || isIpLiteral(hb)) return false;
+  // `proxy.` and `proxy` are different hosts (proxy-endpoint.ts), but very likely the same proxy.
+  if (ha.replace(/\.$/, '') === hb.replace(/\.$/, '')) return true;
   if (ha.endsWith(`.${hb}`) || hb.endsWith(`.${ha}`)) return true;
   const parent = (h: string) => h.split('.').slice(1).join('.');
   const pa = parent(ha);

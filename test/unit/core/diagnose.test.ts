@@ -115,4 +115,15 @@ describe('helpers', () => {
     expect(isLikelyAlias({ host: 'a.example', port: 1 }, { host: 'b.example', port: 1 })).toBe(false);
     expect(isLikelyAlias({ host: '10.0.0.1', port: 1 }, { host: '10.0.0.2', port: 1 })).toBe(false);
   });
+
+  it('calls a name with a trailing dot a likely alias of the name without: another host, probably the same proxy', () => {
+    expect(isLikelyAlias({ host: 'proxy', port: 1 }, { host: 'proxy.', port: 1 })).toBe(true);
+    expect(isLikelyAlias({ host: 'Proxy.Example.', port: 1 }, { host: 'proxy.example', port: 1 })).toBe(true);
+    const context: DiagnosisContext = { savedProxies: [{ host: 'proxy', port: 3128 }], strictProxies: new Set() };
+    expect(diagnose(makeRecord({ outcome: 'prompted', proxy: 'proxy.:3128' }), context)).toEqual({
+      cause: 'alias-host',
+      severity: 'warning',
+      similarTo: 'proxy:3128',
+    });
+  });
 });

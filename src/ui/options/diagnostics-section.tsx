@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { DiagnosisContext } from '../../core/diagnose';
-import { filterRecords, type LogFilter } from '../../core/log-filter';
+import { NarrowingFilter, prepareTextSearch, type LogFilter } from '../../core/log-filter';
 import type { LogRecord } from '../../core/log-record';
 import type { LogHealth } from '../../storage/event-log';
 import { summariseByProxy } from '../../core/log-summary';
@@ -34,7 +34,9 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
   const [filter, setFilter] = useState<LogFilter>({});
   const [selected, setSelected] = useState<LogRecord | undefined>();
   const { records, context } = props;
-  const shown = useMemo(() => filterRecords(records, filter), [records, filter]);
+  const narrowing = useMemo(() => new NarrowingFilter(), []);
+  const shown = useMemo(() => narrowing.apply(records, filter), [narrowing, records, filter]);
+  usePreparedTextSearch(records);
   const summaries = useMemo(() => summariseByProxy(records), [records]);
   const buckets = useMemo(() => bucketTimeline(shown, TIMELINE_BUCKETS), [shown]);
   const proxies = useMemo(() => [...new Set(records.map((r) => r.proxy))].sort(), [records]);
@@ -99,3 +101,19 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
     </section>
   );
 }
+
+/** Records prepared for text search a slice per task after they arrive, so typing stays quick and nothing blocks meanwhile. */
+function usePreparedTextSearch(records: readonly LogRecord[]): void {
+  useEffect(() => {
+    let next = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const step = () => {
+      next = prepareTextSearch(records, next, PREPARE_SLICE);
+      timer = next < records.length ? setTimeout(step, 0) : undefined;
+    };
+    timer = setTimeout(step, 0);
+    return () => clearTimeout(timer);
+  }, [records]);
+}
+
+const PREPARE_SLICE = 5_000;

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isErrorCode } from '../../../src/core/user-error';
 import { REQUEST_SCHEMAS } from '../../../src/messaging/protocol';
+import { readStoredDataKey } from '../../../src/storage/data-key';
 import type { MessageSender } from '../../../src/background/background-api';
 import { BROWSER_PATHS, type FakeBrowserWorld } from '../../fakes/fake-browser';
 import { PROXY, saveCredential, startFreshBackground } from '../background/background-world';
@@ -84,6 +85,8 @@ describe('property: the background’s message handlers', () => {
     await world.send('prompt:submit', { promptId: 'gone', proxy: PROXY, realm: '', username: 'bob', password: 'pw', scope: 'session' });
     await world.send('settings:save', { changes: { attemptCap: 5 } });
     await settle();
+    const keyBefore = await readStoredDataKey();
+    ensure(typeof keyBefore === 'object', 'the device key is in IndexedDB');
     let refused = 0;
     let silent = 0;
     await fc.assert(
@@ -119,7 +122,10 @@ describe('property: the background’s message handlers', () => {
     );
     expect(refused).toBeGreaterThan(RUNS / 4);
     expect(silent).toBeGreaterThan(RUNS / 10);
-    // And the background still works: the saved password still answers its proxy.
+    // The data key in IndexedDB is the one the vault started with.
+    const keyAfter = await readStoredDataKey();
+    expect(typeof keyAfter === 'object' && keyAfter.id).toBe(keyBefore.id);
+    // And the background still works: the saved password is still listed.
     expect((await world.send('credentials:list', {})).credentials.map((c) => c.username)).toEqual(expect.arrayContaining(['alice']));
   }, 120_000);
 });

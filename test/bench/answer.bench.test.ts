@@ -1,7 +1,9 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { expect, it } from 'vitest';
-import { Answerer } from '../../src/background/answerer';
+import { Answerer, type AuthAnswer } from '../../src/background/answerer';
 import { makeLogRecord } from '../../src/core/log-record';
-import { PromptBoard } from '../../src/core/prompt-board';
+import { PromptBoard, type PromptView } from '../../src/core/prompt-board';
 import { RequestTracker } from '../../src/core/request-tracker';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings';
 import { CredentialStore } from '../../src/storage/credential-store';
@@ -10,11 +12,16 @@ import { createMemoryArea } from '../fakes/memory-area';
 import { Vault } from '../../src/storage/vault';
 import { makeChallenge } from '../unit/challenge-factory';
 import { verificationDeps } from '../unit/background/answerer-deps';
-import { recordFigures, summarise } from './figures';
+import { alternate, compare, fmtRatio, recordFigures, summarise, tailsUs } from './figures';
 
-const details = (i: number) => ({ ...makeChallenge({ requestId: `bench-${i}` }), challenger: { host: 'proxy.example', port: 3128 } });
+/**
+ * In process: the real answerer, credential store, vault and verifier over the
+ * in-memory fakes. No time is asserted (benches are not tests).
+ */
+const TARGET = { host: 'proxy.example', port: 3128 };
+const details = (i: number, challenger = TARGET) => ({ ...makeChallenge({ requestId: `bench-${i}` }), challenger });
 
-function makeAnswerer(vault: Vault) {
+function makeAnswerer(vault: Vault, onPrompt: (prompt: PromptView) => void = () => {}) {
   const store = new CredentialStore(vault);
   const answerer = new Answerer({
     ...verificationDeps(),
@@ -24,20 +31,22 @@ function makeAnswerer(vault: Vault) {
     settings: () => DEFAULT_SETTINGS,
     settingsReady: async () => {},
     log: () => {},
-    openPromptWindow: () => {},
+    openPromptWindow: onPrompt,
     now: () => Date.now(),
     newId: () => crypto.randomUUID(),
   });
   return { store, answerer };
 }
 
-async function makeVault() {
+/** `count` saved credentials; the one for TARGET is saved last, so a scan meets every other first. */
+async function makeVault(count: number) {
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   const vault = new Vault({ device: createMemoryArea(), session: createMemoryArea() }, () => Promise.resolve(key));
   const { store } = makeAnswerer(vault);
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < count; i++) {
+    const last = i === count - 1;
     await store.upsertEntered(
-      { proxy: { host: i === 19 ? 'proxy.example' : `p${i}.example`, port: 3128 }, username: `u${i}`, password: 'pw', scope: 'device' },
+      { proxy: last ? TARGET : { host: `p${i}.example`, port: 3128 }, username: `u${i}`, password: 'pw', scope: 'device' },
       i,
       () => `id${i}`,
     );
@@ -45,29 +54,140 @@ async function makeVault() {
   return vault;
 }
 
-it('hot answer: a saved credential from memory', async () => {
-  const { answerer } = makeAnswerer(await makeVault());
-  await answerer.answer(details(-1));
-  const samples: number[] = [];
-  for (let i = 0; i < 5000; i++) {
+function assertAnswered(answer: AuthAnswer): void {
+  if (answer.kind !== 'credentials') throw new Error(`not answered: ${answer.kind}`);
+}
+
+const SIZES = [1, 20, 1_000] as const;
+const CHALLENGES = 10_000;
+const ROUNDS = 10;
+let nextRequest = 0;
+
+async function hotAnswers(answerer: Answerer, count: number, into: number[]): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const id = nextRequest++;
     const start = performance.now();
-    const answer = await answerer.answer(details(i));
-    samples.push(performance.now() - start);
-    if (answer.kind !== 'credentials') throw new Error('not answered');
+    const answer = await answerer.answer(details(id));
+    into.push(performance.now() - start);
+    assertAnswered(answer);
     // The browser reports the accepted retry, as it does after every answer: the password stays verified.
-    answerer.observeResponse({ requestId: `bench-${i}`, statusCode: 200 });
+    answerer.observeResponse({ requestId: `bench-${id}`, statusCode: 200 });
   }
-  await recordFigures('hotAnswer', { ...summarise(samples), savedCredentials: 20 });
-  expect(samples).toHaveLength(5000);
+}
+
+function collectGarbage(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+it('hot answer: p50/p99/p99.9 over 10,000 challenges with 1, 20 and 1,000 saved credentials', async () => {
+  const answerers = Object.fromEntries(
+    await Promise.all(SIZES.map(async (n) => [n, makeAnswerer(await makeVault(n)).answerer] as const)),
+  ) as Record<(typeof SIZES)[number], Answerer>;
+  // Warm-up: the first answer hydrates the store and verifies the password.
+  for (const n of SIZES) await hotAnswers(answerers[n], 500, []);
+  const samples = Object.fromEntries(SIZES.map((n) => [n, [] as number[]])) as Record<(typeof SIZES)[number], number[]>;
+  // 1,000 challenges per size and round, the sizes alternating round by round.
+  const perRound = await alternate(
+    ROUNDS,
+    Object.fromEntries(
+      SIZES.map((n) => [
+        `c${n}`,
+        async () => {
+          const chunk: number[] = [];
+          await hotAnswers(answerers[n], CHALLENGES / ROUNDS, chunk);
+          samples[n].push(...chunk);
+          return chunk.reduce((a, b) => a + b, 0) / chunk.length;
+        },
+      ]),
+    ) as Record<'c1' | 'c20' | 'c1000', () => Promise<number>>,
+  );
+  const tails = Object.fromEntries(SIZES.map((n) => [n, tailsUs(samples[n])])) as Record<
+    (typeof SIZES)[number],
+    ReturnType<typeof tailsUs>
+  >;
+  const growth20 = compare(perRound.c20, perRound.c1);
+  const growth1000 = compare(perRound.c1000, perRound.c1);
+  await recordFigures(
+    'hotAnswer',
+    {
+      ...summarise(samples[20]),
+      savedCredentials: 20,
+      tails,
+      meanPerRoundGrowth: { '20vs1': growth20.ratio, '1000vs1': growth1000.ratio },
+    },
+    [
+      ...SIZES.map((n) => ({
+        figure: `hot answer, ${n} saved, p50 / p99 / p99.9 (${CHALLENGES} challenges)`,
+        browser: 'node' as const,
+        value: `${tails[n].p50Us} / ${tails[n].p99Us} / ${tails[n].p999Us} µs`,
+        ...(n === 20 ? { target: 'p99 ≤ 10 µs' } : {}),
+      })),
+      {
+        figure: 'hot answer growth, mean per round, 20 and 1,000 saved ÷ 1 saved',
+        browser: 'node' as const,
+        value: `${fmtRatio(growth20.ratio)} / ${fmtRatio(growth1000.ratio)}`,
+        baseline: `1 saved: ${Math.round(growth1000.baselineMedianMs * 10_000) / 10} µs mean`,
+        target: 'growth stated',
+      },
+    ],
+  );
+  for (const n of SIZES) expect(samples[n]).toHaveLength(CHALLENGES);
+});
+
+it('background heap after 10,000 challenges and 1,000 prompts (in process, over the fakes)', async () => {
+  const gc = collectGarbage();
+  const vault = await makeVault(20);
+  const prompts: PromptView[] = [];
+  const { answerer } = makeAnswerer(vault, (p) => prompts.push(p));
+  await hotAnswers(answerer, 10, []);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  await hotAnswers(answerer, 10_000, []);
+  gc();
+  const afterChallenges = process.memoryUsage().heapUsed;
+  // 1,000 prompts: a challenge from each of 1,000 proxies with nothing saved, then each prompt cancelled.
+  const parked: Promise<AuthAnswer>[] = [];
+  for (let i = 0; i < 1_000; i++) parked.push(answerer.answer(details(nextRequest++, { host: `unsaved${i}.example`, port: 3128 })));
+  while (prompts.length < 1_000) await new Promise((resolve) => setTimeout(resolve, 5));
+  gc();
+  const whileOpen = process.memoryUsage().heapUsed;
+  for (const p of prompts) answerer.cancel(p.id);
+  const ends = await Promise.all(parked);
+  for (let i = 0; i < 1_000; i++) answerer.observeEnd(`bench-${nextRequest - 1_000 + i}`, 'cancelled');
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const kB = (bytes: number) => Math.round(bytes / 1024);
+  await recordFigures(
+    'backgroundHeap',
+    {
+      where: 'in process (node, the fakes); no real-browser heap reading without attaching to the worker',
+      heapBeforeKB: kB(before),
+      growthAfter10kChallengesKB: kB(afterChallenges - before),
+      growthWhile1000PromptsOpenKB: kB(whileOpen - before),
+      growthAfter1000PromptsEndedKB: kB(after - before),
+      promptsOpened: prompts.length,
+    },
+    [
+      {
+        figure: 'background heap growth: after 10,000 challenges / 1,000 prompts open / all ended (in process)',
+        browser: 'node',
+        value: `${kB(afterChallenges - before)} / ${kB(whileOpen - before)} / ${kB(after - before)} kB`,
+        baseline: `${kB(before)} kB heap before`,
+        target: 'bounded: stated',
+      },
+    ],
+  );
+  expect(ends.every((a) => a.kind !== 'credentials')).toBe(true);
 });
 
 it('cold start: first answer after the background woke (load + decrypt 20 credentials)', async () => {
-  const vault = await makeVault();
+  const vault = await makeVault(20);
   const samples: number[] = [];
   for (let i = 0; i < 50; i++) {
     const { answerer } = makeAnswerer(vault);
     const start = performance.now();
-    await answerer.answer(details(i));
+    assertAnswered(await answerer.answer(details(nextRequest++)));
     samples.push(performance.now() - start);
   }
   await recordFigures('coldAnswer', summarise(samples));

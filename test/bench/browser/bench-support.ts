@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { BrowserUnderTest } from '../../e2e/support/browser';
+import { CHROMIUM_BIN, killProcessTree } from '../../e2e/support/chromium';
+import { sleep } from '../../e2e/support/ports';
+import type { AccessEntry, Squid } from '../../e2e/support/squid';
+
+/** Page time from the page's own Navigation Timing: navigation start to the end of its load event. */
+export async function readPageTime(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    return nav === undefined ? Number.NaN : nav.loadEventEnd - nav.startTime;
+  });
+}
+
+/** Loads `url` and returns its status (or error text) and its page time. */
+export async function timedLoad(page: Page, url: string, timeoutMs = 20_000): Promise<{ status: number | string; pageMs: number }> {
+  const status = await page.goto(url, { timeout: timeoutMs, waitUntil: 'load' }).then(
+    (r) => r?.status() ?? 'no response',
+    (error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  const pageMs = typeof status === 'number' ? await readPageTime(page).catch(() => Number.NaN) : Number.NaN;
+  return { status, pageMs };
+}
+
+/**
+ * squid's own gap for one challenged request: from logging the 407 (which
+ * carried no credentials) to the arrival of the retry it let through
+ * (logged time minus `%tr`), in ms. undefined when the log has no such pair.
+ */
+export function answerGapMs(entries: readonly AccessEntry[], port: number, url: string): number | undefined {
+  const mine = entries.filter((e) => e.port === port && e.url === url);
+  const challenge = mine.find((e) => e.status === 407 && e.user === null);
+  if (challenge === undefined) return undefined;
+  const retry = mine.find((e) => e.status === 200 && e.user !== null && e.time >= challenge.time - 0.5);
+  if (retry === undefined) return undefined;
+  const arrival = retry.time - (retry.elapsedMs ?? 0) / 1000;
+  return Math.round((arrival - challenge.time) * 1_000_000) / 1000;
+}
+
+/** Waits for squid to log the accepted retry of `url` on `port`, then returns the gap. */
+export async function waitForAnswerGap(squid: Squid, port: number, url: string): Promise<number | undefined> {
+  const entries = await squid
+    .waitForAccessLog((all) => all.some((e) => e.port === port && e.url === url && e.status === 200), 5_000)
+    .catch(() => undefined);
+  return entries === undefined ? undefined : answerGapMs(entries, port, url);
+}
+
+/**
+ * Stops the background and confirms, without waking or attaching to it, that
+ * it is stopped; a few tries, since something in the browser may wake it.
+ */
+export async function stopAndConfirm(browser: BrowserUnderTest): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await browser.stopBackground();
+    await sleep(50);
+    if (!(await browser.isBackgroundRunning())) return true;
+  }
+  return false;
+}
+
+export async function waitForBackground(browser: BrowserUnderTest, running: boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await browser.isBackgroundRunning()) === running) return true;
+    await sleep(50);
+  }
+  return (await browser.isBackgroundRunning()) === running;
+}
+
+/**
+ * A Chromium with no extension at all, behind the same PAC: the DevTools
+ * baseline, where puppeteer's page.authenticate answers the proxy's 407.
+ */
+export async function launchPlainChromium(pacUrl: string): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'pk-bench-plain-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_BIN,
+    headless: true,
+    pipe: true,
+    userDataDir,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      `--proxy-pac-url=${pacUrl}`,
+    ],
+  });
+  return {
+    browser,
+    close: async () => {
+      const pid = browser.process()?.pid;
+      await Promise.race([browser.close().catch(() => undefined), sleep(10_000)]);
+      if (pid !== undefined) killProcessTree(pid);
+      await rm(userDataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
+    },
+  };
+}

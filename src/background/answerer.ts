@@ -104,6 +104,7 @@ export class Answerer {
     const { deps } = this;
     this.#memoryLoad ??= deps.memory.load().then((loaded) => {
       deps.standings.adopt(loaded);
+      deps.verifier.adoptAccepted(loaded.acceptedGates);
       // Answers a previous background sent and never heard back about: their next challenge is a refusal.
       for (const [requestId, answer] of loaded.pending) deps.tracker.restore(requestId, answer, deps.now());
     });

@@ -8,6 +8,7 @@ import { SettingsCache } from '../settings/settings-cache';
 import { CredentialStore } from '../storage/credential-store';
 import { createDeviceKeySource, createSessionKeySource, fixedKeySource } from '../storage/data-key';
 import { EventLogWriter } from '../storage/event-log';
+import { DeviceKeys } from '../storage/passphrase';
 import { Vault } from '../storage/vault';
 import { AnswerMemory } from '../storage/answer-memory';
 import { ProxyStandings } from './proxy-standings';
@@ -27,6 +28,8 @@ import { createRequestResultListeners } from './request-results';
 export interface BackgroundOptions {
   /** The vault's device key; by default the one kept in IndexedDB (data-key.ts). */
   readonly loadDataKey?: () => Promise<CryptoKey>;
+  /** PBKDF2 iterations for a passphrase set from now on; tests only (production: PBKDF2_ITERATIONS, passphrase.ts). */
+  readonly passphraseIterations?: number;
 }
 
 const ALL_URLS: RequestFilter = { urls: ['<all_urls>'] };
@@ -41,10 +44,15 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const now = () => Date.now();
   const newId = () => crypto.randomUUID();
 
+  const deviceKeys = new DeviceKeys(
+    api.storage.local,
+    options.loadDataKey ? fixedKeySource(options.loadDataKey) : createDeviceKeySource(),
+    options.passphraseIterations,
+  );
   const vault = new Vault(
     { device: api.storage.local, session: api.storage.session },
     {
-      device: options.loadDataKey ? fixedKeySource(options.loadDataKey) : createDeviceKeySource(),
+      device: deviceKeys,
       session: createSessionKeySource(api.storage.session),
     },
   );
@@ -69,6 +77,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
     now,
     verifierOptionsFor(api.runtime.getManifest().permissions ?? []),
+    (keys) => memory.saveAcceptedGates(keys),
   );
   const updateBadge = () =>
     showBadge(api, {
@@ -132,6 +141,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     now,
     newId,
     credentialsChanged: updateBadge,
+    deviceKeys,
   });
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.

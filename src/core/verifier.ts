@@ -116,7 +116,14 @@ export class Verifier {
     private readonly timers: Timers,
     private readonly now: () => number,
     private readonly options: VerifierOptions = DEFAULT_VERIFIER_OPTIONS,
+    /** Hears the gate keys accepted in this run whenever they change, to keep them across a restart of the background. */
+    private readonly onAcceptedChange: (keys: readonly string[]) => void = () => undefined,
   ) {}
+
+  /** Gate keys accepted earlier in this browser session, by a background that has since restarted. */
+  adoptAccepted(keys: Iterable<string>): void {
+    for (const key of keys) this.#acceptedOnce.add(key);
+  }
 
   /**
    * May this request be sent the credential now, or must it wait for a
@@ -187,13 +194,13 @@ export class Verifier {
     const gate = this.#gates.get(key);
     if (verdict === 'accepted') {
       this.#trustedUntil.set(key, this.now() + this.options.trustMs);
-      this.#acceptedOnce.add(key);
+      this.#changeAccepted(() => this.#acceptedOnce.add(key));
       if (gate) this.#close(key, gate, { kind: 'send' });
       return;
     }
     if (verdict === 'refused' || verdict === 'doubt') {
       this.#trustedUntil.delete(key);
-      this.#acceptedOnce.delete(key);
+      this.#changeAccepted(() => this.#acceptedOnce.delete(key));
       if (gate) this.#close(key, gate, { kind: verdict });
       return;
     }
@@ -213,7 +220,9 @@ export class Verifier {
   forget(credentialId: string): void {
     const suffix = `|${credentialId}`;
     for (const key of this.#trustedUntil.keys()) if (key.endsWith(suffix)) this.#trustedUntil.delete(key);
-    for (const key of this.#acceptedOnce) if (key.endsWith(suffix)) this.#acceptedOnce.delete(key);
+    this.#changeAccepted(() => {
+      for (const key of this.#acceptedOnce) if (key.endsWith(suffix)) this.#acceptedOnce.delete(key);
+    });
   }
 
   isTrusted(key: string): boolean {
@@ -228,6 +237,12 @@ export class Verifier {
 
   waitingAt(key: string): number {
     return this.#gates.get(key)?.waiters.length ?? 0;
+  }
+
+  #changeAccepted(change: () => unknown): void {
+    const before = this.#acceptedOnce.size;
+    change();
+    if (this.#acceptedOnce.size !== before) this.onAcceptedChange([...this.#acceptedOnce]);
   }
 
   #startProbeTimer(key: string, requestId: string): unknown {

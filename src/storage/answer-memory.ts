@@ -11,7 +11,10 @@ import type { KeyValueArea } from './key-value-area';
  *   to its Basic challenge without asking);
  * - the answers whose verdict is still out (`storage.session`): a background
  *   that restarts while the proxy judges a probe must count the probe's next
- *   challenge as the refusal it is, not send the password again.
+ *   challenge as the refusal it is, not send the password again;
+ * - the gates (proxy, realm, credential) a proxy accepted in this browser
+ *   session (`storage.session`): their checks are not held again after the
+ *   worker restarts (verifier.ts `quietMs`).
  *
  * Memory is authoritative; writes follow it and a failed write is reported,
  * never thrown into an answer.
@@ -19,6 +22,7 @@ import type { KeyValueArea } from './key-value-area';
 export const STANDINGS_KEY = 'pk.proxyStandings';
 export const DIGEST_KEY = 'pk.digestCredentials';
 export const PENDING_KEY = 'pk.pendingAnswers';
+export const ACCEPTED_KEY = 'pk.acceptedGates';
 
 export interface AnswerMemoryAreas {
   readonly local: KeyValueArea;
@@ -29,6 +33,7 @@ export interface LoadedAnswerMemory {
   readonly standings: Standings;
   readonly digestCredentialIds: ReadonlySet<string>;
   readonly pending: ReadonlyMap<string, SuppliedAnswer>;
+  readonly acceptedGates: ReadonlySet<string>;
 }
 
 function readPending(value: unknown): Map<string, SuppliedAnswer> {
@@ -75,16 +80,18 @@ export class AnswerMemory {
         // Unreadable reads as empty: a lost lock is better than a background that cannot answer.
         () => undefined,
       );
-    const [standings, digest, pending] = await Promise.all([
+    const [standings, digest, pending, accepted] = await Promise.all([
       read(this.areas.local, STANDINGS_KEY),
       read(this.areas.local, DIGEST_KEY),
       read(this.areas.session, PENDING_KEY),
+      read(this.areas.session, ACCEPTED_KEY),
     ]);
     this.#pending = readPending(pending);
     return {
       standings: readStandings(standings),
       digestCredentialIds: readIds(digest),
       pending: new Map(this.#pending),
+      acceptedGates: readIds(accepted),
     };
   }
 
@@ -94,6 +101,10 @@ export class AnswerMemory {
 
   saveDigestCredentials(ids: ReadonlySet<string>): void {
     this.#write(this.areas.local, { [DIGEST_KEY]: [...ids] });
+  }
+
+  saveAcceptedGates(keys: readonly string[]): void {
+    this.#write(this.areas.session, { [ACCEPTED_KEY]: keys });
   }
 
   /** An answer whose verdict is out: kept until the verdict, so a restart in between still knows. */

@@ -354,4 +354,18 @@ describe('Verifier: the probe waits for a quiet moment (Chromium)', () => {
     verifier.settle(other, 'earlier', 'refused');
     expect(verifier.admit(other, 'r1').kind).toBe('wait');
   });
+
+  it('tells which gates were accepted whenever that changes, and adopts those of a background before it', () => {
+    const time = manualTime();
+    const heard: (readonly string[])[] = [];
+    const verifier = new Verifier(time, time.now, { ...QUIET, quietMinMs: 350 }, (keys) => heard.push(keys));
+    verifier.settle(KEY, 'r0', 'accepted');
+    verifier.settle(KEY, 'r1', 'accepted');
+    expect(heard).toEqual([[KEY]]);
+    verifier.forget('c1');
+    expect(heard).toEqual([[KEY], []]);
+    const next = new Verifier(time, time.now, { ...QUIET, quietMinMs: 350 });
+    next.adoptAccepted([KEY]);
+    expect(next.admit(KEY, 'r2')).toEqual({ kind: 'send', probe: true });
+  });
 });

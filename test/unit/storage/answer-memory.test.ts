@@ -62,7 +62,7 @@ describe('AnswerMemory across a background restart', () => {
     const errors: unknown[] = [];
     const memory = new AnswerMemory({ local: broken, session: broken }, (e) => errors.push(e));
     const loaded = await memory.load();
-    expect(loaded).toEqual({ standings: {}, digestCredentialIds: new Set(), pending: new Map() });
+    expect(loaded).toEqual({ standings: {}, digestCredentialIds: new Set(), pending: new Map(), acceptedGates: new Set() });
     memory.saveStandings({});
     memory.addPending('r1', answer());
     await settle();

@@ -4,6 +4,7 @@ import { describeAnswering } from './scenarios/answering';
 import { describeBrowserOnly } from './scenarios/browser-only';
 import { useStack } from './scenarios/context';
 import { describeDiagnostics } from './scenarios/diagnostics';
+import { describeEvidence } from './scenarios/evidence';
 import { describeLockout } from './scenarios/lockout';
 
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
@@ -21,5 +22,7 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     describeDiagnostics(ctx);
     describeBrowserOnly(ctx);
     describeLockout(ctx);
+    // Last: it looks at what the whole run left behind.
+    describeEvidence(ctx);
   });
 });

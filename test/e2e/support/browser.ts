@@ -69,6 +69,8 @@ export interface BrowserUnderTest {
   /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
   readonly extensionOrigin: string;
   readonly quirks: BrowserQuirks;
+  /** Every console message the browser printed since launch (its pages and the extension's background), as it logs them. */
+  consoleText(): string;
   extensionUrl(path: string): string;
   /**
    * A page whose next request through the squid port `proxyPort` meets a fresh
@@ -91,3 +93,26 @@ export interface BrowserUnderTest {
   setColorScheme(page: Page, scheme: 'dark' | 'light'): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface CapturedConsole {
+  text(): string;
+}
+
+/**
+ * The console messages a browser writes to its own output, kept from launch
+ * on: the only record of the background's console that needs no DevTools
+ * attached to it (an attached client would keep the worker alive).
+ */
+export function captureConsole(browser: Browser, stream: 'stdout' | 'stderr', isConsoleLine: RegExp): CapturedConsole {
+  const lines: string[] = [];
+  let partial = '';
+  browser.process()?.[stream]?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) if (isConsoleLine.test(line) && lines.length < CONSOLE_LINES_KEPT) lines.push(line);
+  });
+  return { text: () => [...lines, ...(isConsoleLine.test(partial) ? [partial] : [])].join('\n') };
+}
+
+const CONSOLE_LINES_KEPT = 20_000;

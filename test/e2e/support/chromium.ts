@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { TargetType, type Browser, type BrowserContext, type CDPSession, type Page, type Target } from 'puppeteer-core';
-import type { BrowserUnderTest, LaunchOptions, PromptWatch } from './browser';
+import { captureConsole, type BrowserUnderTest, type CapturedConsole, type LaunchOptions, type PromptWatch } from './browser';
 import { PROMPT_PATH } from './extension';
 import { readBadgeText } from './messages';
 import { sleep } from './ports';
@@ -44,7 +44,7 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumUnder
     // CDP's Extensions.loadUnpacked takes `enableInIncognito` (puppeteer-core
     // 24's installExtension has no such option). docs/browser-behaviour.md#incognito
     const { id } = await session.send('Extensions.loadUnpacked', { path: opts.extensionDir, enableInIncognito: true });
-    return new Chromium(browser, session, id, userDataDir);
+    return new Chromium(browser, session, id, userDataDir, captureConsole(browser, 'stderr', /:CONSOLE[:(]/));
   } catch (error) {
     await shutDown(browser, userDataDir);
     throw error;
@@ -62,6 +62,9 @@ function buildChromiumArgs(opts: LaunchOptions): string[] {
     '--disable-sync',
     '--disable-default-apps',
     '--enable-unsafe-extension-debugging',
+    // Every console message, the worker's included, goes to stderr as a CONSOLE line (BrowserUnderTest.consoleText).
+    '--enable-logging=stderr',
+    '--v=0',
     // The https origin is self-signed.
     '--ignore-certificate-errors',
   ];
@@ -83,7 +86,6 @@ class Chromium implements ChromiumUnderTest {
     errorsNameTheProxy: false,
     reportName: /Browser: Chrom(e|ium) \d+/,
     holdsAnswersWhileOthersWait: false,
-    // Later 407s of the proxy are retried with the password just given: docs/browser-behaviour.md#credential-caches
   } as const;
   readonly #contexts: BrowserContext[] = [];
   #messaging: Page | undefined;
@@ -93,8 +95,13 @@ class Chromium implements ChromiumUnderTest {
     private readonly session: CDPSession,
     readonly extensionId: string,
     private readonly userDataDir: string,
+    private readonly console: CapturedConsole,
   ) {
     this.extensionOrigin = `chrome-extension://${extensionId}/`;
+  }
+
+  consoleText(): string {
+    return this.console.text();
   }
 
   extensionUrl(path: string): string {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { BrowserUnderTest, LaunchOptions, PromptWatch } from './browser';
+import { captureConsole, type BrowserUnderTest, type CapturedConsole, type LaunchOptions, type PromptWatch } from './browser';
 import { killProcessTree } from './chromium';
 import { FIREFOX_EXTENSION_UUID, GECKO_ID, OPTIONS_PATH, PROMPT_PATH } from './extension';
 import { readBadgeText } from './messages';
@@ -48,6 +48,9 @@ export async function launchFirefox(opts: FirefoxLaunchOptions): Promise<Firefox
 
 function buildFirefoxPrefs(opts: FirefoxLaunchOptions): Record<string, unknown> {
   return {
+    // Every console message (extension pages and the event page) to stdout: BrowserUnderTest.consoleText.
+    'devtools.console.stdout.content': true,
+    'devtools.console.stdout.chrome': true,
     ...proxyPrefs(opts),
     // Otherwise Firefox never proxies 127.0.0.1/localhost.
     'network.proxy.allow_hijacking_localhost': true,
@@ -132,12 +135,13 @@ class Firefox implements FirefoxUnderTest {
     reportName: /Browser: Firefox 153/,
     // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
     holdsAnswersWhileOthersWait: true,
-    // Firefox asks nothing while others wait (above), so nothing is re-sent behind the check.
   } as const;
   extensionId = '';
   #browser: Browser | undefined;
   #messaging: Page | undefined;
   #downloadDir: string | undefined;
+  /** The console of every process this harness launched (relaunches included). */
+  readonly #consoles: CapturedConsole[] = [];
   /** Squid ports this process has met a challenge from (and so may hold credentials for). */
   readonly #challenged = new Set<number>();
 
@@ -167,6 +171,7 @@ class Firefox implements FirefoxUnderTest {
       acceptInsecureCerts: true,
       extraPrefsFirefox: { ...buildFirefoxPrefs(this.opts), ...extraPrefs },
     });
+    this.#consoles.push(captureConsole(this.#browser, 'stdout', /^console\.|^JavaScript (error|warning)/));
     this.extensionId = await this.#browser.installExtension(this.opts.extensionDir);
     this.#challenged.clear();
     this.#messaging = undefined;
@@ -176,6 +181,10 @@ class Firefox implements FirefoxUnderTest {
   async relaunch(extraPrefs?: Record<string, unknown>): Promise<void> {
     await this.#stopProcess();
     await this.start(extraPrefs);
+  }
+
+  consoleText(): string {
+    return this.#consoles.map((c) => c.text()).join('\n');
   }
 
   extensionUrl(path: string): string {

@@ -1,7 +1,9 @@
 import type { PromptBoard } from '../core/prompt-board';
 import { announceChange } from '../messaging/events-channel';
 import type { CredentialList } from '../messaging/protocol';
+import { findUsableCredential } from '../core/credential';
 import type { CredentialStore } from '../storage/credential-store';
+import type { DeviceKeys } from '../storage/passphrase';
 import { countNewerRecords, isLogHealthy, type EventLogWriter } from '../storage/event-log';
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
@@ -17,11 +19,22 @@ interface HandlerDeps {
   readonly newId: () => string;
   /** Called after anything that changes the saved credentials (badge, pages). */
   readonly credentialsChanged: () => void;
+  /** The device key with its optional passphrase (passphrase.ts). */
+  readonly deviceKeys: DeviceKeys;
 }
 
 /** What the background does for each message type. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { answerer, board, store, log, settings } = deps;
+  const { answerer, board, store, log, settings, deviceKeys } = deps;
+  const reseal = (key: Parameters<CredentialStore['resealDevice']>[0], extra: Record<string, unknown>) => store.resealDevice(key, extra);
+  /** After an unlock: every open prompt a now-usable saved credential fits is answered with it (checked by one request first, as always). */
+  const answerOpenPrompts = (): number =>
+    board.list().reduce((answered, prompt) => {
+      const credential = findUsableCredential(store.list(), prompt.proxy, prompt.realm);
+      if (!credential) return answered;
+      const { username, password, id: credentialId } = credential;
+      return answered + board.submit(prompt.id, { username, password, credentialId });
+    }, 0);
   const listCredentials = async (): Promise<CredentialList> => {
     await store.ready();
     return { credentials: store.summaries(), problems: store.problems() };
@@ -83,6 +96,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'proxies:unlock': async ({ proxy }) => {
       await answerer.ready();
       return { unlocked: answerer.unlock(proxy) };
+    },
+    'vault:status': () => deviceKeys.status(),
+    'vault:unlock': async ({ passphrase }) => {
+      await deviceKeys.unlock(passphrase);
+      await store.reload();
+      const answered = answerOpenPrompts();
+      changed();
+      return { answered };
+    },
+    'vault:setPassphrase': async ({ current, next }) => {
+      await deviceKeys.set(current, next, reseal);
+      await store.reload();
+      changed();
+      return deviceKeys.status();
+    },
+    'vault:removePassphrase': async ({ current }) => {
+      await deviceKeys.remove(current, () => store.reload(), reseal);
+      await store.reload();
+      changed();
+      return deviceKeys.status();
     },
   };
 }

@@ -14,6 +14,12 @@ export type ErrorCode =
   | 'keyStorageRefused'
   /** Saving a password failed for a reason with no words of its own (storage full, refused). Nothing was changed. */
   | 'credentialNotSaved'
+  /** The passphrase entered is not the one set; nothing was changed. */
+  | 'passphraseWrong'
+  /** Device passwords are locked until the passphrase is entered (after a background restart). */
+  | 'vaultLocked'
+  /** Unlock, change or remove asked for where no passphrase is set. */
+  | 'passphraseNotSet'
   /** The background gave no answer (it was restarting, or the extension was updated). */
   | 'backgroundSilent'
   /** A page sent the background a message it could not read; $1 says which part. */
@@ -27,6 +33,9 @@ export const ERROR_KEYS = {
   credentialGone: 'error_credentialGone',
   keyStorageRefused: 'error_keyStorageRefused',
   credentialNotSaved: 'error_credentialNotSaved',
+  passphraseWrong: 'error_passphraseWrong',
+  vaultLocked: 'error_vaultLocked',
+  passphraseNotSet: 'error_passphraseNotSet',
   backgroundSilent: 'error_backgroundSilent',
   messageMalformed: 'error_messageMalformed',
   unexpected: 'error_unexpected',

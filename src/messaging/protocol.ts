@@ -8,6 +8,7 @@ import { isValidPort, type ProxyEndpoint } from '../core/proxy-endpoint';
 import type { UserMessage } from '../core/message-key';
 import type { LogHealth } from '../storage/event-log';
 import type { WireError } from './wire-error';
+import type { PassphraseStatus } from '../storage/passphrase';
 
 /**
  * Every message between the extension's pages and its background, in one
@@ -50,6 +51,14 @@ export const REQUEST_SCHEMAS = {
   'settings:save': v.object({ changes: v.record(v.string(), v.unknown()) }),
   'proxies:standings': v.object({}),
   'proxies:unlock': v.object({ proxy: v.pipe(v.string(), v.minLength(1), v.maxLength(300)) }),
+  'vault:status': v.object({}),
+  'vault:unlock': v.object({ passphrase: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)) }),
+  /** Sets a passphrase, or changes it (then `current` must be the one set). */
+  'vault:setPassphrase': v.object({
+    current: v.pipe(v.string(), v.maxLength(1024)),
+    next: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  }),
+  'vault:removePassphrase': v.object({ current: v.pipe(v.string(), v.maxLength(1024)) }),
 } as const;
 
 export type MessageType = keyof typeof REQUEST_SCHEMAS;
@@ -104,6 +113,12 @@ export interface ResponseMap {
   /** Proxies that refused passwords lately, and which are locked (refusal-guard.ts). */
   'proxies:standings': StandingView[];
   'proxies:unlock': { readonly unlocked: boolean };
+  /** Whether a passphrase protects the device credentials, and whether it was entered since the background started. */
+  'vault:status': PassphraseStatus;
+  /** Unlocked; `answered` prompts were answered from the credentials it opened. */
+  'vault:unlock': { readonly answered: number };
+  'vault:setPassphrase': PassphraseStatus;
+  'vault:removePassphrase': PassphraseStatus;
 }
 
 export type SettingsState = SettingsRead;

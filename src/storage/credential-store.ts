@@ -3,6 +3,7 @@ import { validateCredentialInput, type CredentialErrors, type CredentialInput } 
 import type { CredentialProblem } from '../messaging/protocol';
 import { formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
 import { UserError } from '../core/user-error';
+import type { DataKey } from './data-key';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
 /**
@@ -40,6 +41,18 @@ export class CredentialStore {
       },
     );
     return this.#loading;
+  }
+
+  /** Loads again from storage (the device key was unlocked); memory and storage agree, so nothing is lost. */
+  reload(): Promise<void> {
+    this.#loading = undefined;
+    return this.ready();
+  }
+
+  /** The device credentials sealed again under another key, written with `extra` (passphrase.ts). */
+  async resealDevice(key: DataKey, extra: Record<string, unknown>): Promise<void> {
+    await this.ready();
+    await this.vault.resealDevice(this.#credentials, key, extra);
   }
 
   list(): readonly Credential[] {

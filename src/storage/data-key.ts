@@ -159,8 +159,13 @@ function shared<T>(load: () => Promise<T>): () => Promise<T> {
     }));
 }
 
+/** Deletes the device key from IndexedDB (a passphrase now wraps the data key). */
+export async function deleteStoredDataKey(): Promise<void> {
+  await withKeyDb((db) => db.delete(STORE, KEY_NAME));
+}
+
 /** The device key in IndexedDB: read without creating, created only to write. */
-export function createDeviceKeySource(): KeySource {
+export function createDeviceKeySource(): KeySource & { forget(): void; discard(): Promise<void> } {
   let known: DataKey | undefined;
   const read = shared(async () => {
     const stored = await readStoredDataKey();
@@ -177,6 +182,14 @@ export function createDeviceKeySource(): KeySource {
     async obtain() {
       known ??= await obtainStoredDataKey();
       return known;
+    },
+    /** Reads IndexedDB again next time (the key there was replaced or deleted). */
+    forget() {
+      known = undefined;
+    },
+    async discard() {
+      known = undefined;
+      await deleteStoredDataKey();
     },
   };
 }

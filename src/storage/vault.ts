@@ -42,6 +42,8 @@ export type VaultProblemCode =
   | 'keyLost'
   /** The key store could not be opened (IndexedDB refused or failed); may work again later. */
   | 'keyStoreRefused'
+  /** A passphrase protects the key and has not been entered since the background started. */
+  | 'keyLocked'
   /** The document is of no known shape; left untouched. */
   | 'vaultUnreadable'
   /** The document was written by a newer version; left untouched. */
@@ -51,6 +53,7 @@ export const PROBLEM_KEYS = {
   entryDamaged: 'problem_credentialDamaged',
   keyLost: 'problem_keyLost',
   keyStoreRefused: 'problem_keyStoreRefused',
+  keyLocked: 'problem_keyLocked',
   vaultUnreadable: 'problem_vaultUnreadable',
   vaultNewer: 'problem_vaultNewer',
 } as const satisfies Record<VaultProblemCode, MessageKey>;
@@ -60,6 +63,7 @@ const PROBLEM_TEXT: Record<VaultProblemCode, string> = {
   entryDamaged: 'A saved credential is damaged (it does not parse, or its sealed password or metadata were changed) and is not used.',
   keyLost: 'A saved credential was sealed with an encryption key that is gone; it is not used.',
   keyStoreRefused: 'The store of the encryption key could not be opened; the saved credential is not usable now.',
+  keyLocked: 'A saved credential is locked until the passphrase is entered.',
   vaultUnreadable: 'The saved credentials could not be read (unknown format); they were left untouched.',
   vaultNewer: 'The saved credentials were written by a newer version; they were left untouched.',
 };
@@ -87,16 +91,18 @@ export interface VaultLoad {
 
 export type VaultKeys = Readonly<Record<StoredScope, KeySource>>;
 
-/** The key failure for a scope's entries: refused (may pass) unless it says otherwise. */
+/** A scope's key as the load found it: there, none stored, or not to be had now (locked by a passphrase, or the store refused). */
 type KeyState =
-  { readonly kind: 'key'; readonly key: DataKey } | { readonly kind: 'none' } | { readonly kind: 'failed'; readonly error: unknown };
+  | { readonly kind: 'key'; readonly key: DataKey }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'failed'; readonly code: 'keyLocked' | 'keyStoreRefused' };
 
 async function readKey(source: KeySource): Promise<KeyState> {
   try {
     const key = await source.read();
     return key ? { kind: 'key', key } : { kind: 'none' };
   } catch (error) {
-    return { kind: 'failed', error };
+    return { kind: 'failed', code: error instanceof UserError && error.code === 'vaultLocked' ? 'keyLocked' : 'keyStoreRefused' };
   }
 }
 
@@ -146,23 +152,7 @@ export class Vault {
     const scope = credential.scope;
     return this.#serialise(async () => {
       const key = await this.#keys[scope].obtain();
-      const bound = {
-        id: credential.id,
-        host: normaliseHost(credential.proxy.host),
-        port: credential.proxy.port,
-        ...(credential.realm ? { realm: credential.realm } : {}),
-        username: credential.username,
-      };
-      const sealed = await sealPassword(key.key, scope, bound, credential.password);
-      const entry: Entry = {
-        version: ENTRY_VERSION,
-        ...bound,
-        rejected: credential.rejected,
-        order: credential.order,
-        updatedAt: credential.updatedAt,
-        ...(key.id ? { keyId: key.id } : {}),
-        ...sealed,
-      };
+      const entry = await sealEntry(credential, scope, key);
       await this.#rewrite(scope, (entries) => [...entries.filter((e) => entryIdOf(e) !== credential.id), entry], key);
       const other: StoredScope = scope === 'device' ? 'session' : 'device';
       await this.#rewrite(other, (entries) => entries.filter((e) => entryIdOf(e) !== credential.id));
@@ -177,6 +167,29 @@ export class Vault {
           entries.map((e) => (entryIdOf(e) === id && typeof e === 'object' && e !== null ? { ...e, ...flags } : e)),
         );
       }
+    });
+  }
+
+  /**
+   * Seals these device credentials again under `key` (a passphrase was set or
+   * removed) and writes them with `extra` in one write, so the entries and
+   * the key that opens them never disagree. Entries not among them (unusable
+   * ones) are kept as they are.
+   */
+  resealDevice(credentials: readonly Credential[], key: DataKey, extra: Record<string, unknown>): Promise<void> {
+    return this.#serialise(async () => {
+      const read = classifyDoc(await this.#stored('device'));
+      if (read.kind !== 'current') {
+        throw new UserError('vaultFormatUnknown', 'The saved credentials are in a format this version cannot read; nothing was changed.');
+      }
+      const byId = new Map(credentials.filter((c) => c.scope === 'device').map((c) => [c.id, c]));
+      const entries = await Promise.all(
+        read.entries.map((raw) => {
+          const credential = byId.get(entryIdOf(raw) ?? '');
+          return credential ? sealEntry(credential, 'device', key) : raw;
+        }),
+      );
+      await this.areas.device.set({ [VAULT_KEY]: { version: VAULT_VERSION, entries }, ...extra });
     });
   }
 
@@ -245,17 +258,37 @@ export class Vault {
   }
 }
 
+async function sealEntry(credential: Credential, scope: StoredScope, key: DataKey): Promise<Entry> {
+  const bound = {
+    id: credential.id,
+    host: normaliseHost(credential.proxy.host),
+    port: credential.proxy.port,
+    ...(credential.realm ? { realm: credential.realm } : {}),
+    username: credential.username,
+  };
+  const sealed = await sealPassword(key.key, scope, bound, credential.password);
+  return {
+    version: ENTRY_VERSION,
+    ...bound,
+    rejected: credential.rejected,
+    order: credential.order,
+    updatedAt: credential.updatedAt,
+    ...(key.id ? { keyId: key.id } : {}),
+    ...sealed,
+  };
+}
+
 /** One stored entry as a credential, or why it cannot be one. */
 async function openEntry(raw: unknown, scope: StoredScope, key: KeyState): Promise<{ credential: Credential } | { problem: VaultProblem }> {
   const parsed = v.safeParse(EntrySchema, raw);
   if (!parsed.success) {
     // Left over from version 1 by a migration that could not open it: its key is gone.
     const leftover = v.is(EntryV1Schema, raw) && (raw as { version?: unknown }).version === undefined;
-    if (leftover && key.kind === 'failed') return { problem: problemOf('keyStoreRefused', scope, raw) };
+    if (leftover && key.kind === 'failed') return { problem: problemOf(key.code, scope, raw) };
     return { problem: problemOf(leftover ? 'keyLost' : 'entryDamaged', scope, raw) };
   }
   const entry = parsed.output;
-  if (key.kind === 'failed') return { problem: problemOf('keyStoreRefused', scope, raw) };
+  if (key.kind === 'failed') return { problem: problemOf(key.code, scope, raw) };
   if (key.kind === 'none') return { problem: problemOf('keyLost', scope, raw) };
   if (entry.keyId !== undefined && key.key.id !== undefined && entry.keyId !== key.key.id) {
     return { problem: problemOf('keyLost', scope, raw) };

@@ -8,7 +8,9 @@ import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
 import { OUTCOME_KEYS, SCOPE_SHORT_KEYS } from '../shared/message-keys';
 import type { LastResult } from '../../core/last-results';
+import type { BackgroundSeam } from '../shared/background-seam';
 import { CredentialForm } from './credential-form';
+import { PassphraseSection } from './passphrase-section';
 
 export interface CredentialsSectionProps {
   readonly credentials: readonly CredentialSummary[];
@@ -19,6 +21,8 @@ export interface CredentialsSectionProps {
   readonly onSave: (input: CredentialInput) => Promise<CredentialErrors | undefined>;
   readonly onDelete: (credential: CredentialSummary) => void;
   readonly onMove: (credential: CredentialSummary, direction: 'up' | 'down') => void;
+  /** How the passphrase part talks to the background; without it the part is not shown. */
+  readonly send?: BackgroundSeam['send'];
 }
 
 /** An unusable entry as the credential it was, for the form and the delete confirmation (no password: it has none to show). */
@@ -206,6 +210,7 @@ export function CredentialsSection(props: CredentialsSectionProps) {
           onDone={() => setEditing(undefined)}
         />
       )}
+      {props.send && <PassphraseSection send={props.send} />}
       <p class="muted small">{t('optionsIncognito')}</p>
     </section>
   );

@@ -151,6 +151,7 @@ export function OptionsApp({ seam }: { seam: OptionsSeam }) {
   const lastResults = useMemo(() => lastResultByProxy(records), [records]);
 
   const actions = {
+    send: sendMessage,
     onSaveCredential: async (input: CredentialInput) => {
       const result = await sendMessage('credentials:save', input);
       if ('errors' in result) return result.errors;

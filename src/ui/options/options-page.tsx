@@ -14,6 +14,7 @@ import { InspectorSection, type InspectorState } from './inspector-section';
 import { SettingsSection } from './settings-section';
 import type { StandingView } from '../../core/refusal-guard';
 import { ProxyStandings } from '../shared/proxy-standings';
+import type { BackgroundSeam } from '../shared/background-seam';
 
 export interface OptionsData {
   readonly credentials: readonly CredentialSummary[];
@@ -46,6 +47,8 @@ export interface OptionsActions {
   readonly onInspect: () => void;
   readonly onUnlock: (proxy: string) => void;
   readonly onSaveSettings: (changes: Partial<Record<keyof Settings, unknown>>) => Promise<SettingsErrors | undefined>;
+  /** For the passphrase part of the credentials section, which asks the background itself (passphrase-section.tsx). */
+  readonly send?: BackgroundSeam['send'];
 }
 
 /** The options page: proxies and passwords, diagnostics, the browser's proxy settings, and settings. */
@@ -77,6 +80,7 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
         onSave={actions.onSaveCredential}
         onDelete={actions.onDeleteCredential}
         onMove={actions.onMoveCredential}
+        {...(actions.send ? { send: actions.send } : {})}
       />
       <DiagnosticsSection
         records={data.records}

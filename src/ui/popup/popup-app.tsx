@@ -102,6 +102,7 @@ export function PopupApp({ seam }: { seam: PopupSeam }) {
         onCancel: (p) => void cancel(p),
         onOpenDiagnostics: seam.openDiagnostics,
         onUnlock: (proxy) => void sendMessage('proxies:unlock', { proxy }).then(load, () => undefined),
+        send: sendMessage,
       }}
     />
   );

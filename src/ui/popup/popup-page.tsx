@@ -9,6 +9,8 @@ import type { LastResult } from '../../core/last-results';
 import { PromptForm } from '../prompt/prompt-form';
 import type { StandingView } from '../../core/refusal-guard';
 import { ProxyStandings } from '../shared/proxy-standings';
+import { PassphraseUnlock } from '../prompt/passphrase-unlock';
+import type { BackgroundSeam } from '../shared/background-seam';
 
 export interface PopupData {
   readonly prompts: readonly PromptView[];
@@ -29,6 +31,8 @@ export interface PopupActions {
   readonly onCancel: (prompt: PromptView) => void;
   readonly onOpenDiagnostics: () => void;
   readonly onUnlock: (proxy: string) => void;
+  /** For the passphrase unlock offer, which asks the background itself (prompt/passphrase-unlock.tsx). */
+  readonly send?: BackgroundSeam['send'];
 }
 
 function SavedProxies({ data }: { data: PopupData }) {
@@ -70,6 +74,7 @@ export function PopupPage({ data, actions }: { data: PopupData; actions: PopupAc
           {t('optionsLoadError', data.loadError)}
         </p>
       )}
+      {actions.send && <PassphraseUnlock send={actions.send} />}
       {data.prompts.length > 0 && (
         <section data-testid="waiting-prompts">
           {data.prompts.map((prompt) => (

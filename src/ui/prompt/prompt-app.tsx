@@ -6,6 +6,7 @@ import { PROMPT_PING_MS } from '../shared/browser-differences';
 import { sameEndpoint } from '../../core/proxy-endpoint';
 import { messageArgs } from '../../core/user-error';
 import { describeError, t } from '../shared/i18n';
+import { PassphraseUnlock } from './passphrase-unlock';
 import { PromptForm, type PromptFormData } from './prompt-form';
 
 function readAddress() {
@@ -28,6 +29,8 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
   const [notice, setNotice] = useState<string>();
   const [defaultScope, setDefaultScope] = useState<Scope>();
   const [unusable, setUnusable] = useState<string>();
+  // A saved password for this proxy waits behind the passphrase: ask for it first ("just this once" stays below).
+  const [locked, setLocked] = useState(false);
   const [saveFailed, setSaveFailed] = useState(false);
 
   useEffect(() => {
@@ -43,6 +46,7 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
       (list) => {
         const problem = list.problems.find((p) => p.entry && sameEndpoint(p.entry.proxy, address.proxy));
         if (problem) setUnusable(t(...messageArgs(problem)));
+        setLocked(list.problems.some((p) => p.key === 'problem_keyLocked' && p.entry && sameEndpoint(p.entry.proxy, address.proxy)));
       },
       () => undefined,
     );
@@ -96,5 +100,19 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
   };
   // The form reads its default scope once, so it waits for the settings.
   if (defaultScope === undefined) return null;
-  return <PromptForm data={data} actions={{ onSubmit: (e) => void submit(e), onCancel: () => void cancel() }} />;
+  return (
+    <>
+      {locked && (
+        <PassphraseUnlock
+          send={sendMessage}
+          onUnlocked={() => {
+            // The background answers this prompt with the unlocked password and closes the window.
+            setLocked(false);
+            setUnusable(undefined);
+          }}
+        />
+      )}
+      <PromptForm data={data} actions={{ onSubmit: (e) => void submit(e), onCancel: () => void cancel() }} />
+    </>
+  );
 }

@@ -23,6 +23,10 @@ const handlers = {
   'settings:save': () => ({ errors: { attemptCap: 'range' } }),
   'proxies:standings': () => [],
   'proxies:unlock': () => ({ unlocked: false }),
+  'vault:status': () => ({ passphrase: false, locked: false }),
+  'vault:unlock': () => ({ answered: 0 }),
+  'vault:setPassphrase': () => ({ passphrase: true, locked: false }),
+  'vault:removePassphrase': () => ({ passphrase: false, locked: false }),
 } satisfies Handlers;
 
 const submit = { promptId: 'p', proxy: { host: 'proxy', port: 3128 }, realm: '', username: 'u', password: 'p', scope: 'device' };

@@ -38,6 +38,10 @@ function createHandlers(): Handlers {
     'log:clear': () => Promise.reject(new Error('QuotaExceededError: the disk is full')),
     'settings:get': fail,
     'settings:save': fail,
+    'vault:status': fail,
+    'vault:unlock': fail,
+    'vault:setPassphrase': fail,
+    'vault:removePassphrase': fail,
     'proxies:standings': fail,
     'proxies:unlock': fail,
   };

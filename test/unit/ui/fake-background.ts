@@ -37,6 +37,8 @@ export class FakeBackground {
   /** Proxies that refused passwords, as the background reports them. */
   standings: StandingView[] = [];
   submitted: Submitted[] = [];
+  /** The passphrase set (undefined: none), whether it is locked, and the unlocks the pages sent. */
+  passphrase: { secret?: string; locked: boolean; unlocks: string[] } = { locked: false, unlocks: [] };
   cancelled: string[] = [];
   pings: string[] = [];
   /** What `prompt:submit` answers (the prompt may be gone after a background restart). */
@@ -140,6 +142,23 @@ export class FakeBackground {
     'log:clear': () => {
       this.records = [];
       return { cleared: true };
+    },
+    'vault:status': () => ({ passphrase: this.passphrase.secret !== undefined, locked: this.passphrase.locked }),
+    'vault:unlock': ({ passphrase }) => {
+      this.passphrase.unlocks.push(passphrase);
+      if (passphrase !== this.passphrase.secret) throw new UserError('passphraseWrong', 'wrong');
+      this.passphrase.locked = false;
+      return { answered: 1 };
+    },
+    'vault:setPassphrase': ({ current, next }) => {
+      if (this.passphrase.secret !== undefined && current !== this.passphrase.secret) throw new UserError('passphraseWrong', 'wrong');
+      this.passphrase = { ...this.passphrase, secret: next, locked: false };
+      return { passphrase: true, locked: false };
+    },
+    'vault:removePassphrase': ({ current }) => {
+      if (current !== this.passphrase.secret) throw new UserError('passphraseWrong', 'wrong');
+      this.passphrase = { locked: false, unlocks: this.passphrase.unlocks };
+      return { passphrase: false, locked: false };
     },
     'settings:get': () => parseSettings(this.stored),
     'settings:save': ({ changes }) => {

@@ -4,7 +4,7 @@ import { readChallenge } from '../../../src/core/challenge';
 import type { Credential } from '../../../src/core/credential';
 import { decide } from '../../../src/core/decide';
 import { makeCredential } from '../credential-factory';
-import { RUNS, host, port, realm, respell, url } from './arbitraries';
+import { RUNS, ensure, host, port, realm, respell, url } from './arbitraries';
 
 /**
  * What the URL parser says a host is, written here apart from the code
@@ -86,22 +86,22 @@ describe('property: the challenge reader and the credential matcher', () => {
         if (challenge === null) return;
         const decision = decide({ challenge, track: { attempts: 1, firstSeen: 0 }, credentials, attemptCap: 3 });
         if (!challenge.isProxy) {
-          expect(decision.kind).toBe('ignore');
+          ensure(decision.kind === 'ignore', `a site's 401 is left alone, not ${decision.kind}`);
           return;
         }
         const rawHost = typeof challengerRaw?.host === 'string' ? challengerRaw.host : '';
         const challengerHost = hostByUrlParser(rawHost);
-        expect(challenge.challenger.host).toBe(challengerHost);
+        ensure(challenge.challenger.host === challengerHost, `the challenger reads as ${String(challengerHost)}`);
         const fits = (c: Credential) =>
           hostByUrlParser(c.proxy.host) === challengerHost &&
           c.proxy.port === challenge.challenger.port &&
           (c.realm === undefined || c.realm === '' || c.realm === challenge.realm);
         if (decision.kind === 'supply') {
           supplied++;
-          expect(fits(decision.credential)).toBe(true);
+          ensure(fits(decision.credential), 'a credential goes only to its own canonical host, port and realm');
         } else if (decision.kind === 'prompt' && ['basic', 'digest'].includes(challenge.scheme)) {
           // And the other way round: a fitting credential is not withheld.
-          expect(credentials.some(fits)).toBe(false);
+          ensure(!credentials.some(fits), 'a fitting credential is not withheld');
           const sameLetters = credentials.some((c) => c.proxy.host.trim().toLowerCase() === rawHost.trim().toLowerCase());
           if (sameLetters) refusedAsOtherHost++;
         }

@@ -76,7 +76,8 @@ async function storedState(): Promise<unknown> {
   return structuredClone({ local: await fakeBrowser.storage.local.get(), session: await fakeBrowser.storage.session.get() });
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets what a carried-out message started (badge, announcements, writes not awaited) finish first. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('property: the background’s message handlers', () => {
   it(`answer any message from any sender with a typed reply, and a refused one changes no stored state (${RUNS} cases)`, async () => {
@@ -87,12 +88,13 @@ describe('property: the background’s message handlers', () => {
     await settle();
     const keyBefore = await readStoredDataKey();
     ensure(typeof keyBefore === 'object', 'the device key is in IndexedDB');
+    // What a refused message must leave as it is: the state after the last message that was carried out.
+    let before = await storedState();
+    let vaultBefore = await world.send('credentials:list', {});
     let refused = 0;
     let silent = 0;
     await fc.assert(
       fc.asyncProperty(message, sender(world), async (msg, from) => {
-        const before = await storedState();
-        const vaultBefore = await world.send('credentials:list', {});
         const reply = (await world.sendRaw(msg, from.sender)) as
           { ok: true; value: unknown } | { ok: false; error: { code: unknown; substitutions: unknown; message: unknown } } | undefined;
         if (!from.trusted) {
@@ -102,8 +104,10 @@ describe('property: the background’s message handlers', () => {
           ensure(typeof reply === 'object' && reply !== null && typeof reply.ok === 'boolean', 'our own page always gets a reply');
           ensure(!JSON.stringify(reply).includes(SECRET), 'no reply echoes a password');
           if (reply.ok) {
-            // It did what it was asked: let what it started land before the next case.
+            // It did what it was asked: let what it started land, and compare the next cases with what it left.
             await settle();
+            before = await storedState();
+            vaultBefore = await world.send('credentials:list', {});
             return;
           }
           const { error } = reply;

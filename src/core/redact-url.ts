@@ -40,8 +40,13 @@ function redactUnparsable(url: string): string {
   return `${scheme[0]}${authority}${path.includes('@') ? '' : path}`;
 }
 
-/** Anything that starts like a URL, up to where text around it begins. */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]*/gi;
+/**
+ * Anything that starts like a URL, up to the next white space: a quote or a
+ * bracket may sit inside a URL (`http://a:b'c@host/`), so only what it ends
+ * with is given back to the sentence.
+ */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+const SENTENCE_AFTER_URL = /[.,;:!?'"()[\]<>]+$/;
 
 /**
  * Every URL inside a sentence redacted (an error's text, a line of the
@@ -49,8 +54,8 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]*/gi;
  */
 export function redactUrlsIn(text: string): string {
   return text.replace(URL_IN_TEXT, (url) => {
-    // A sentence's full stop or comma after the address is the sentence's.
-    const trailing = /[.,;:!]+$/.exec(url)?.[0] ?? '';
+    // A sentence's full stop, comma, closing quote or bracket after the address is the sentence's.
+    const trailing = SENTENCE_AFTER_URL.exec(url)?.[0] ?? '';
     return redactUrl(url.slice(0, url.length - trailing.length)) + trailing;
   });
 }

@@ -54,6 +54,11 @@ describe('redactUrlsIn', () => {
     ).toBe('Failed to fetch http://pac.example/p.pac. Also (https://b.test/x), done');
   });
 
+  it('redacts a URL with a quote or bracket inside, and gives the closing ones back to the sentence', () => {
+    expect(redactUrlsIn("at 'http://pacuser:hunter2'x@a.test/p?key=tok3n', then")).toBe("at 'http://a.test/p', then");
+    expect(redactUrlsIn('see <https://a.test/(x)?sessionid=1>.')).toBe('see <https://a.test/(x)>.');
+  });
+
   it('leaves text without URLs alone', () => {
     expect(redactUrlsIn('net::ERR_PROXY_CONNECTION_FAILED at proxy.example:3128')).toBe(
       'net::ERR_PROXY_CONNECTION_FAILED at proxy.example:3128',

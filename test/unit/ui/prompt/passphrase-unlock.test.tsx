@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialProblem } from '../../../../src/messaging/protocol';
 import { PassphraseUnlock } from '../../../../src/ui/prompt/passphrase-unlock';
+import { PopupApp } from '../../../../src/ui/popup/popup-app';
 import { PromptApp } from '../../../../src/ui/prompt/prompt-app';
 import { FakeBackground } from '../fake-background';
 import { makePromptView } from '../page-fixtures';
@@ -62,6 +63,23 @@ describe('unlocking the saved passwords', () => {
     background.passphrase.locked = false;
     render(<PassphraseUnlock send={background.seam().send} />);
     await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByTestId('unlock')).toBeNull();
+  });
+});
+
+describe('the toolbar popup', () => {
+  it('offers to unlock while locked, and the offer goes once the passphrase opened them', async () => {
+    render(<PopupApp seam={{ ...background.seam(), openDiagnostics: () => undefined }} />);
+    expect((await screen.findByTestId('unlock')).textContent).toContain('Your saved passwords are locked');
+    await unlockWith('open sesame');
+    await waitFor(() => expect(screen.queryByTestId('unlock')).toBeNull());
+    expect(background.passphrase).toMatchObject({ locked: false, unlocks: ['open sesame'] });
+  });
+
+  it('offers nothing when no passphrase is set', async () => {
+    background.passphrase = { locked: false, unlocks: [] };
+    render(<PopupApp seam={{ ...background.seam(), openDiagnostics: () => undefined }} />);
+    await screen.findByTestId('nothing-waiting');
     expect(screen.queryByTestId('unlock')).toBeNull();
   });
 });

@@ -49,17 +49,20 @@ const CHROME_QUIET = { quietMinMs: 350, quietMs: 50, quietMaxMs: 1_000 } as cons
 const FIREFOX_STALL_MS = 300;
 
 /**
- * Listeners the background adds only while it tracks a request
- * (start-background.ts) must not outlive it:
- * - Chrome wakes a stopped worker for a listener it had when it stopped; adding
- *   and removing the listener in the first turn drops such a leftover.
- * - Firefox keeps a listener added in the first turn of its event page as one
- *   that wakes it, even after it was removed (measured: woken by each of 10
- *   page loads through a proxy that never challenged), so there nothing is added
- *   in the first turn. docs/browser-behaviour.md#idle-wakes
+ * How the background listens to responses and completions
+ * (docs/browser-behaviour.md#idle-wakes):
+ * - Chrome: only while a challenged request is tracked (`while-tracking`), so
+ *   pages that never meet the proxy do not wake the worker; added and removed
+ *   in the first turn too, which drops the registration a worker stopped while
+ *   tracking leaves behind (Chrome wakes a worker for those).
+ * - Firefox: from the first turn on, always (`always`). A listener added later
+ *   does not wake the event page, but one added when a challenge arrives missed
+ *   that request's end (its log record had no final result), and one added in
+ *   the first turn stays one that wakes the event page even once removed. So
+ *   Firefox's event page is still woken by page loads.
  */
-export function keepsListenersOfStoppedWorker(permissions: readonly string[]): boolean {
-  return usesAsyncBlocking(permissions);
+export function responseListening(permissions: readonly string[]): 'while-tracking' | 'always' {
+  return usesAsyncBlocking(permissions) ? 'while-tracking' : 'always';
 }
 
 /**

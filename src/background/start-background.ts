@@ -16,7 +16,7 @@ import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import type { BackgroundApi, CompletedDetails, HeadersDetails, RequestFilter } from './background-api';
 import { showBadge } from './badge';
-import { keepsListenersOfStoppedWorker, readFailedRequestProxy, verifierOptionsFor } from './browser-differences';
+import { readFailedRequestProxy, responseListening, verifierOptionsFor } from './browser-differences';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -59,7 +59,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${redactUrlsIn(problem.message)}`));
   const settings = new SettingsCache(api.storage.local);
   // The responses and ends of requests matter only while one we answered is in flight (see below).
-  const tracker = new RequestTracker((tracking) => whileTracking(tracking));
+  const listening = responseListening(api.runtime.getManifest().permissions ?? []);
+  const tracker = new RequestTracker((tracking) => {
+    if (listening === 'while-tracking') whileTracking(tracking);
+  });
   const log = new EventLogWriter(
     () => settings.current().logLimit,
     () => announceChange('log'),
@@ -148,8 +151,9 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   listenForAuthChallenges(api, (details) => answerer.answer(details));
   // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
-  // Responses and completions only while a challenged request is tracked: a listener for every response would
-  // wake the background for every page the browser loads, proxy or not (idle-wakes in docs/browser-behaviour.md).
+  // Responses and completions: a listener for every response wakes a stopped background for every page the browser
+  // loads, proxy or not, so where the browser allows it they are listened to only while needed
+  // (browser-differences.ts responseListening).
   // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
   const onHeaders = (details: HeadersDetails) => answerer.observeResponse(details);
   const onCompleted = (details: CompletedDetails) => results.onCompleted(details);
@@ -162,9 +166,12 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       api.webRequest.onCompleted.removeListener(onCompleted);
     }
   }
-  if (keepsListenersOfStoppedWorker(api.runtime.getManifest().permissions ?? [])) {
+  if (listening === 'while-tracking') {
+    // Drops a registration left by a worker stopped while it tracked a request.
     whileTracking(true);
     if (tracker.size === 0) whileTracking(false);
+  } else {
+    whileTracking(true);
   }
   api.runtime.onMessage.addListener((message, sender) => {
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;

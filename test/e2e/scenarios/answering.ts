@@ -355,7 +355,8 @@ export function describeAnswering(ctx: ScenarioContext): void {
       }
     });
 
-    it('k. pages through a proxy that never challenges do not wake a stopped background, even after a challenge was answered', async () => {
+    // docs/browser-behaviour.md#idle-wakes: Firefox's event page is woken by its listeners for every response.
+    it('k. pages through a proxy that never challenges do not wake a stopped background in Chromium (they do in Firefox)', async () => {
       const { browser: b } = ctx.stack;
       const [auth, open] = [ctx.stack.route('k'), ctx.stack.route('kopen')];
       const ext = await b.messagingPage();
@@ -373,7 +374,8 @@ export function describeAnswering(ctx: ScenarioContext): void {
         runningAfter.push(await b.isBackgroundRunning());
       }
       ctx.facts['k.idleWakes'] = { loads: runningAfter.length, woken: runningAfter.filter(Boolean).length };
-      expect(runningAfter.filter(Boolean)).toEqual([]);
+      if (b.quirks.wakesForEveryResponse) expect(runningAfter.at(-1)).toBe(true);
+      else expect(runningAfter.filter(Boolean)).toEqual([]);
       await Promise.race([page.close().catch(() => undefined), sleep(5_000)]);
     });
 

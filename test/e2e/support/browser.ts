@@ -55,6 +55,12 @@ export interface BrowserQuirks {
    * the next try. docs/browser-behaviour.md#firefox-holds-auth-answers
    */
   readonly holdsAnswersWhileOthersWait: boolean;
+  /**
+   * Whether the stopped background is woken by page loads that never meet the
+   * proxy: Firefox's event page keeps its response listeners from the first
+   * turn, and a listener added later missed requests. docs/browser-behaviour.md#idle-wakes
+   */
+  readonly wakesForEveryResponse: boolean;
 }
 
 /**

@@ -86,6 +86,7 @@ class Chromium implements ChromiumUnderTest {
     errorsNameTheProxy: false,
     reportName: /Browser: Chrom(e|ium) \d+/,
     holdsAnswersWhileOthersWait: false,
+    wakesForEveryResponse: false,
   } as const;
   readonly #contexts: BrowserContext[] = [];
   #messaging: Page | undefined;

@@ -135,6 +135,7 @@ class Firefox implements FirefoxUnderTest {
     reportName: /Browser: Firefox 153/,
     // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
     holdsAnswersWhileOthersWait: true,
+    wakesForEveryResponse: true,
   } as const;
   extensionId = '';
   #browser: Browser | undefined;

@@ -6,6 +6,11 @@ import { UserError } from '../core/user-error';
 import type { DataKey } from './data-key';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
+/** `credentialFits` for an entry known without its password. */
+function fitsSummary(summary: CredentialSummary, proxy: ProxyEndpoint, realm: string): boolean {
+  return sameEndpoint(summary.proxy, proxy) && (summary.realm === undefined || summary.realm === '' || summary.realm === realm);
+}
+
 /**
  * The credentials in memory, loaded from the vault once. On a cold start the
  * first challenge starts the one load and every concurrent challenge waits for
@@ -93,15 +98,19 @@ export class CredentialStore {
     newId: () => string,
   ): Promise<Credential> {
     await this.ready();
-    const existing =
-      this.#credentials.find((c) => c.username === entered.username && credentialFits(c, entered.proxy, entered.realm ?? '')) ??
-      this.#unusableFitting(entered.username, entered.proxy, entered.realm ?? '');
+    const realm = entered.realm ?? '';
+    const usable = this.#credentials.find((c) => c.username === entered.username && credentialFits(c, entered.proxy, realm));
+    // An entry that cannot be used (key lost, damaged) for the same account is replaced, not duplicated.
+    const unusable = usable
+      ? undefined
+      : this.#unusable().find((c) => c.username === entered.username && fitsSummary(c, entered.proxy, realm));
+    const existing = usable ?? unusable;
     const firstOrder = Math.min(0, ...this.#credentials.map((c) => c.order)) - 1;
     const credential: Credential = {
       ...entered,
       ...(existing ? { realm: existing.realm ?? '' } : {}),
       id: existing?.id ?? newId(),
-      order: existing?.order ?? firstOrder,
+      order: usable?.order ?? firstOrder,
       rejected: false,
       updatedAt: now,
     };
@@ -210,13 +219,6 @@ export class CredentialStore {
           ]
         : [],
     );
-  }
-
-  #unusableFitting(username: string, proxy: ProxyEndpoint, realm: string): { id: string; realm?: string; order?: undefined } | undefined {
-    const found = this.#unusable().find(
-      (c) => c.username === username && sameEndpoint(c.proxy, proxy) && (c.realm === undefined || c.realm === '' || c.realm === realm),
-    );
-    return found ? { id: found.id, ...(found.realm ? { realm: found.realm } : {}) } : undefined;
   }
 
   #forgetProblem(id: string): void {

@@ -193,3 +193,26 @@ describe('fault 5: metadata rewritten in storage.local', () => {
     expect(await answer).toEqual({ cancel: true });
   });
 });
+
+describe('an unusable entry entered again in the prompt', () => {
+  it('is replaced under its own id, not kept beside the new one', async () => {
+    const first = startFreshBackground(path);
+    const id = await saveCredential(first, { realm: 'Office' });
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('proxy-keyring-keys');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error ?? new Error('deleteDatabase failed'));
+    });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const world = restartBackground(first);
+    const waiting = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }));
+    await eventually(() => expect(world.windows.list()).toHaveLength(1));
+    const promptId = promptIdOf(world.windows.list()[0]!.url);
+    await world.send('prompt:submit', { promptId, proxy: PROXY, realm: 'Office', username: 'alice', password: 'renewed', scope: 'device' });
+    expect(await waiting).toEqual({ authCredentials: { username: 'alice', password: 'renewed' } });
+    const list = await world.send('credentials:list', {});
+    expect(list.problems).toEqual([]);
+    expect(list.credentials.map((c) => [c.id, c.username])).toEqual([[id, 'alice']]);
+    expect((await deviceEntries()).map((e) => e['id'])).toEqual([id]);
+  });
+});

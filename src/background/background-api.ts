@@ -1,5 +1,6 @@
 import type { KeyValueArea } from '../storage/key-value-area';
 import type { StorageChange } from '../settings/settings-cache';
+import type { ManagedArea } from '../storage/managed-policy';
 
 /**
  * Exactly the browser surface the background uses, and nothing more. The
@@ -11,6 +12,9 @@ import type { StorageChange } from '../settings/settings-cache';
 /** Every challenged and every failed request is of interest: a proxy stands in front of any URL. */
 export interface RequestFilter {
   readonly urls: string[];
+  /** Only one tab's requests (the sign-in test's tab). */
+  readonly tabId?: number;
+  readonly types?: string[];
 }
 
 /** What a blocking onAuthRequired listener answers (both browsers use this shape). */
@@ -36,6 +40,9 @@ export interface CallbackAuthEvent {
 export interface CompletedDetails {
   readonly requestId: string;
   readonly statusCode: number;
+  /** Both browsers send them; the sign-in test follows its tab's page request by them. */
+  readonly tabId?: number;
+  readonly type?: string;
 }
 
 /** A response's headers arrived: for a request we answered, the proxy's verdict on the password. */
@@ -81,6 +88,8 @@ export interface BackgroundApi {
   readonly storage: {
     readonly local: KeyValueArea;
     readonly session: KeyValueArea;
+    /** The administrator's policy (managed-policy.ts); absent where the browser has none. */
+    readonly managed?: ManagedArea;
     readonly onChanged: {
       addListener(listener: (changes: Record<string, StorageChange>, areaName: string) => void): void;
     };
@@ -101,9 +110,17 @@ export interface BackgroundApi {
     remove(windowId: number): Promise<void>;
     readonly onRemoved: { addListener(listener: (windowId: number) => void): void };
   };
+  /** The sign-in test's background tab (create and remove need no `tabs` permission). */
+  readonly tabs: {
+    create(properties: { url: string; active: boolean }): Promise<{ readonly id?: number }>;
+    update(tabId: number, properties: { url: string }): Promise<unknown>;
+    remove(tabId: number): Promise<void>;
+  };
   readonly action: {
     setBadgeText(details: { text: string }): Promise<void>;
     setBadgeBackgroundColor(details: { color: string }): Promise<void>;
+    /** The toolbar icon of the state (src/background/badge.ts): one file per size, from the extension's root. */
+    setIcon(details: { path: Readonly<Record<string, string>> }): Promise<void>;
   };
   /** The words of the few texts the background shows itself (the badge). */
   readonly i18n: { getMessage(name: string): string };

@@ -9,10 +9,44 @@ export interface BadgeState {
   readonly anyLocked: boolean;
 }
 
+/** What the toolbar icon shows, most urgent first: someone has to sign in, a proxy is locked, a saved password was refused. */
+export type IconState = 'idle' | 'waiting' | 'refused' | 'locked';
+
+/** The sizes each icon set comes in (the toolbar uses 16 and 32; 48 and 128 for high-density screens and the extension pages). */
+export type IconSet = Readonly<Record<'16' | '32' | '48' | '128', string>>;
+
+function iconSet(name: string): IconSet {
+  // From the extension's root: a relative path would resolve against the worker's own folder.
+  return { 16: `/icons/${name}-16.png`, 32: `/icons/${name}-32.png`, 48: `/icons/${name}-48.png`, 128: `/icons/${name}-128.png` };
+}
+
 /**
- * The toolbar badge: the number of challenges waiting for the user (red);
- * when nothing waits, "LOCK" (dark red) while a proxy is locked, or "!"
- * (amber) when a saved credential was refused and needs the user's attention.
+ * The icon files of each state (drawn by test/icons/generate-icons.ts). Idle
+ * is the extension's own icon, the one manifest.json names.
+ */
+export const ICON_SETS: Readonly<Record<IconState, IconSet>> = {
+  idle: iconSet('icon'),
+  waiting: iconSet('waiting'),
+  refused: iconSet('refused'),
+  locked: iconSet('locked'),
+};
+
+/** The badge's state as one of the icon's: the same order the badge text follows. */
+export function iconStateOf(state: BadgeState): IconState {
+  if (state.waiting > 0) return 'waiting';
+  if (state.anyLocked) return 'locked';
+  if (state.anyRejected) return 'refused';
+  return 'idle';
+}
+
+/**
+ * The toolbar button: its icon follows the state (a key; a key under dots
+ * while someone has to sign in; a padlock while a proxy is locked; a struck
+ * key when a saved password was refused), and so does the badge: the number
+ * of challenges waiting for the user (red); when nothing waits, "LOCK" (dark
+ * red) while a proxy is locked, or "!" (amber) when a saved credential was
+ * refused and needs the user's attention. The icon repeats the badge in
+ * shape, so neither colour nor the few pixels of the badge carry it alone.
  */
 export function showBadge(api: Pick<BackgroundApi, 'action' | 'i18n'>, state: BadgeState): void {
   const { action } = api;
@@ -21,4 +55,5 @@ export function showBadge(api: Pick<BackgroundApi, 'action' | 'i18n'>, state: Ba
   const color = waiting > 0 ? '#b3261e' : anyLocked ? '#7f1d1d' : '#b26a00';
   void action.setBadgeBackgroundColor({ color }).catch(() => undefined);
   void action.setBadgeText({ text }).catch(() => undefined);
+  void action.setIcon({ path: ICON_SETS[iconStateOf(state)] }).catch(() => undefined);
 }

@@ -4,6 +4,7 @@ import type { BackgroundApi, MessageSender } from '../../src/background/backgrou
 import type { MessageType, Reply, RequestOf, ResponseOf } from '../../src/messaging/protocol';
 import { createFakeWindows, type FakeWindows } from './fake-browser-windows';
 import { createFakeWebRequest, type FakeWebRequest } from './fake-web-request';
+import { createFakeTabs, type FakeTabs } from './fake-tabs';
 
 /** The two ways a build answers challenges, told apart by its manifest's permissions. */
 export const BROWSER_PATHS: readonly { readonly name: string; readonly permissions: readonly string[] }[] = [
@@ -25,6 +26,8 @@ export interface FakeBrowserWorld {
   readonly api: BackgroundApi;
   readonly webRequest: FakeWebRequest;
   readonly windows: FakeWindows;
+  /** The tabs the background opened (the sign-in test). */
+  readonly tabs: FakeTabs;
   /** Times the background called an extension API to stay awake. */
   readonly pings: () => number;
   /** Grants the optional `proxy` permission and sets what `proxy.settings.get` reads. */
@@ -36,6 +39,8 @@ export interface FakeBrowserWorld {
   readonly trustedSender: MessageSender;
   /** The badge text and background colour now. */
   badge(): Promise<{ text: string; color: readonly number[] }>;
+  /** The icon files the toolbar button shows now (by size), or undefined while it shows the manifest's. */
+  icon(): Readonly<Record<string, string>> | undefined;
   /**
    * The worker is stopped and woken: listeners gone, storage, IndexedDB and
    * open windows kept. Returns the world for the next background.
@@ -43,8 +48,18 @@ export interface FakeBrowserWorld {
   restart(): FakeBrowserWorld;
 }
 
-export function createFakeBrowser(permissions: readonly string[], windows: FakeWindows = createFakeWindows()): FakeBrowserWorld {
+/** The toolbar button's icon: fake-browser does not keep one (its setIcon throws), and it outlives a restart of the background. */
+interface FakeToolbar {
+  icon?: Readonly<Record<string, string>>;
+}
+
+export function createFakeBrowser(
+  permissions: readonly string[],
+  windows: FakeWindows = createFakeWindows(),
+  toolbar: FakeToolbar = {},
+): FakeBrowserWorld {
   const webRequest = createFakeWebRequest(permissions);
+  const tabs = createFakeTabs();
   let pings = 0;
   let proxyGranted = false;
   let proxySettings: unknown = {};
@@ -71,7 +86,15 @@ export function createFakeBrowser(permissions: readonly string[], windows: FakeW
     // Both builds see the same fake: the manifest decides which path is taken.
     chromeWebRequest: webRequest,
     windows,
-    action: fakeBrowser.action,
+    tabs,
+    action: {
+      setBadgeText: (details) => fakeBrowser.action.setBadgeText(details),
+      setBadgeBackgroundColor: (details) => fakeBrowser.action.setBadgeBackgroundColor(details),
+      setIcon: ({ path }) => {
+        toolbar.icon = { ...path };
+        return Promise.resolve();
+      },
+    },
     // The English words, as the browser would give them.
     i18n: { getMessage: (name) => englishMessage(name) },
     permissions: { contains: ({ permissions: asked }) => Promise.resolve(asked.every((p) => p === 'proxy' && proxyGranted)) },
@@ -87,6 +110,7 @@ export function createFakeBrowser(permissions: readonly string[], windows: FakeW
     api,
     webRequest,
     windows,
+    tabs,
     pings: () => pings,
     grantProxy(settings) {
       proxyGranted = true;
@@ -106,11 +130,12 @@ export function createFakeBrowser(permissions: readonly string[], windows: FakeW
         color: await fakeBrowser.action.getBadgeBackgroundColor({}),
       };
     },
+    icon: () => toolbar.icon,
     restart() {
       fakeBrowser.runtime.onMessage.removeAllListeners();
       fakeBrowser.storage.onChanged.removeAllListeners();
       windows.dropListeners();
-      return createFakeBrowser(permissions, windows);
+      return createFakeBrowser(permissions, windows, toolbar);
     },
   };
 }

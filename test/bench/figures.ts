@@ -114,13 +114,18 @@ export async function recordFigures(name: string, figures: object, rows: readonl
   await writeFile(BENCH_FILE, `${JSON.stringify(all, null, 2)}\n`);
 }
 
-/** Every table row recorded in bench.json, in the order the benchmarks wrote them. */
-export function collectRows(all: Record<string, unknown>): TableRow[] {
-  return Object.values(all).flatMap((entry) =>
-    entry !== null && typeof entry === 'object' && Array.isArray((entry as { rows?: unknown }).rows)
-      ? (entry as { rows: TableRow[] }).rows
-      : [],
-  );
+/**
+ * Every table row recorded in bench.json, in the order the benchmarks wrote
+ * them; rows measured before `since` (ISO time: a benchmark that did not run
+ * or failed this time) say so.
+ */
+export function collectRows(all: Record<string, unknown>, since = ''): TableRow[] {
+  return Object.values(all).flatMap((entry) => {
+    if (entry === null || typeof entry !== 'object' || !Array.isArray((entry as { rows?: unknown }).rows)) return [];
+    const { rows, measuredAt } = entry as { rows: TableRow[]; measuredAt?: string };
+    const stale = measuredAt !== undefined && measuredAt < since;
+    return stale ? rows.map((r) => ({ ...r, figure: `${r.figure} (earlier run, ${measuredAt})` })) : rows;
+  });
 }
 
 /** The rows as a Markdown table (also readable printed to a terminal). */

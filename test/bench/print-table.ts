@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { BENCH_FILE, collectRows, renderTable } from './figures';
 
-/** vitest globalSetup: after every bench file has run, print the table of what bench.json now holds. */
+let startedAt = '';
+
+/** vitest globalSetup: notes when the run started, so the table can tell rows of earlier runs. */
+export function setup(): void {
+  startedAt = new Date().toISOString();
+}
+
+/** After every bench file has run, prints the table of what bench.json now holds. */
 export async function teardown(): Promise<void> {
   let all: Record<string, unknown>;
   try {
@@ -9,7 +16,7 @@ export async function teardown(): Promise<void> {
   } catch {
     return;
   }
-  const rows = collectRows(all);
+  const rows = collectRows(all, startedAt);
   if (rows.length === 0) return;
   process.stdout.write(`\nBenchmarks (${BENCH_FILE}):\n\n${renderTable(rows)}\n\n`);
 }

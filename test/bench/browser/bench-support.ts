@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { BrowserUnderTest } from '../../e2e/support/browser';
 import { CHROMIUM_BIN, killProcessTree } from '../../e2e/support/chromium';
+import { launchFirefox } from '../../e2e/support/firefox';
 import { sleep } from '../../e2e/support/ports';
 import type { AccessEntry, Squid } from '../../e2e/support/squid';
 
@@ -16,7 +17,7 @@ export async function readPageTime(page: Page): Promise<number> {
 }
 
 /** Loads `url` and returns its status (or error text) and its page time. */
-export async function timedLoad(page: Page, url: string, timeoutMs = 20_000): Promise<{ status: number | string; pageMs: number }> {
+export async function timedLoad(page: Page, url: string, timeoutMs = 10_000): Promise<{ status: number | string; pageMs: number }> {
   const status = await page.goto(url, { timeout: timeoutMs, waitUntil: 'load' }).then(
     (r) => r?.status() ?? 'no response',
     (error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`,
@@ -102,4 +103,36 @@ export async function launchPlainChromium(pacUrl: string): Promise<{ browser: Br
       await rm(userDataDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 200 });
     },
   };
+}
+
+/**
+ * A Firefox whose only add-on asks for no permission at all (the launcher
+ * installs one), behind the given PAC: the baseline where WebDriver BiDi
+ * (puppeteer's page.authenticate, network.continueWithAuth) answers the 407.
+ */
+export async function launchPlainFirefox(pacUrl: string): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const blank = await mkdtemp(join(tmpdir(), 'pk-bench-blank-ext-'));
+  const geckoId = 'pk-bench-blank@proxy-keyring.dev';
+  await writeFile(
+    join(blank, 'manifest.json'),
+    JSON.stringify({
+      manifest_version: 3,
+      name: 'blank',
+      version: '1.0',
+      browser_specific_settings: { gecko: { id: geckoId, strict_min_version: '142.0' } },
+    }),
+  );
+  try {
+    const firefox = await launchFirefox({ extensionDir: blank, pacUrl, geckoId });
+    return {
+      browser: firefox.browser,
+      close: async () => {
+        await firefox.close();
+        await rm(blank, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(blank, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -5,6 +5,8 @@ import { Verifier } from '../core/verifier';
 import { RequestTracker } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
 import { SettingsCache } from '../settings/settings-cache';
+import { policyCredentials } from '../settings/policy';
+import { ManagedPolicy } from '../storage/managed-policy';
 import { CredentialStore } from '../storage/credential-store';
 import { createDeviceKeySource, createSessionKeySource, fixedKeySource } from '../storage/data-key';
 import { EventLogWriter } from '../storage/event-log';
@@ -57,7 +59,17 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     },
   );
   const store = new CredentialStore(vault, (problem) => console.warn(`Proxy Keyring: ${redactUrlsIn(problem.message)}`));
-  const settings = new SettingsCache(api.storage.local);
+  const settings = new SettingsCache(api.storage.local, () => policy.ready());
+  // The administrator's policy: its settings over the user's, its accounts beside the saved ones; again on every change.
+  const policy = new ManagedPolicy(
+    () => api.storage.managed,
+    (read) => {
+      settings.applyPolicy(read);
+      store.setPolicyCredentials(policyCredentials(read));
+      if (read.problems.length > 0) console.warn(`Proxy Keyring: policy fields ignored: ${read.problems.map((p) => p.path).join(', ')}`);
+      announceChange('credentials');
+    },
+  );
   // The responses and ends of requests matter only while one we answered is in flight (see below).
   const listening = responseListening(api.runtime.getManifest().permissions ?? []);
   const tracker = new RequestTracker((tracking) => {
@@ -111,7 +123,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       announceChange('standings');
     },
     settings: () => settings.current(),
-    settingsReady: () => settings.ready(),
+    // A policy account must be in memory before the first challenge is decided, like the saved ones.
+    settingsReady: () => Promise.all([settings.ready(), policy.ready()]).then(() => undefined),
     log: (record) => log.append(record),
     openPromptWindow: (prompt) =>
       void windows.open(prompt).catch((error: unknown) => {
@@ -177,10 +190,14 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;
     return dispatchMessage(handlers, message);
   });
-  api.storage.onChanged.addListener((changes, areaName) => settings.applyStorageChange(changes, areaName));
+  api.storage.onChanged.addListener((changes, areaName) => {
+    settings.applyStorageChange(changes, areaName);
+    policy.applyStorageChange(areaName);
+  });
   api.windows.onRemoved.addListener((windowId) => windows.handleWindowRemoved(windowId));
 
   // After the listeners: recording the start must not delay them.
   void recordBackgroundStart(api.storage.session, now()).catch(() => undefined);
   void store.ready().then(updateBadge, () => undefined);
+  void policy.ready();
 }

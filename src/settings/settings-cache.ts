@@ -1,4 +1,5 @@
 import type { KeyValueArea } from '../storage/key-value-area';
+import { applyPolicy, NO_POLICY, type Policy } from './policy';
 import { parseSettings, type Settings, type SettingsErrors, type SettingsRead } from './settings';
 import { SETTINGS_KEY, readSettings, writeSettings } from './settings-store';
 
@@ -14,20 +15,38 @@ export interface StorageChange {
  */
 export class SettingsCache {
   #read: SettingsRead = parseSettings(undefined);
+  /** The user's settings with the administrator's policy over them (policy.ts applyPolicy). */
+  #merged: SettingsRead = this.#read;
+  #policy: Policy = NO_POLICY;
   #loading: Promise<void> | undefined;
 
-  constructor(private readonly area: KeyValueArea) {}
+  constructor(
+    private readonly area: KeyValueArea,
+    /** Resolves once the policy read at start is applied: the pages then see the settings in force. */
+    private readonly policyReady: () => Promise<unknown> = () => Promise.resolve(),
+  ) {}
 
   /** For `storage.onChanged`: a change of the settings in `storage.local` replaces what is in memory. */
   applyStorageChange(changes: Readonly<Record<string, StorageChange>>, areaName: string): void {
     const change = changes[SETTINGS_KEY];
-    if (areaName === 'local' && change) this.#read = parseSettings(change.newValue);
+    if (areaName === 'local' && change) this.#setRead(parseSettings(change.newValue));
+  }
+
+  /** The administrator's policy now (read at start and on every `managed` change): it applies at once. */
+  applyPolicy(policy: Policy): void {
+    this.#policy = policy;
+    this.#setRead(this.#read);
+  }
+
+  #setRead(read: SettingsRead): void {
+    this.#read = read;
+    this.#merged = this.#policy === NO_POLICY ? read : applyPolicy(read, this.#policy);
   }
 
   ready(): Promise<void> {
     this.#loading ??= readSettings(this.area).then(
       (read) => {
-        this.#read = read;
+        this.#setRead(read);
         if (read.invalid.length > 0) console.warn(`Proxy Keyring: invalid settings fell back to defaults: ${read.invalid.join(', ')}`);
         if (read.newerVersion !== undefined) {
           console.warn(`Proxy Keyring: settings of a newer version (${read.newerVersion}) are kept as they are; the defaults apply.`);
@@ -42,18 +61,21 @@ export class SettingsCache {
   }
 
   current(): Settings {
-    return this.#read.settings;
+    return this.#merged.settings;
   }
 
   async state(): Promise<SettingsRead> {
-    await this.ready();
-    return this.#read;
+    await Promise.all([this.ready(), this.policyReady()]);
+    return this.#merged;
   }
 
   async save(changes: Record<string, unknown>): Promise<SettingsRead | { errors: SettingsErrors }> {
+    // A locked setting is the administrator's: a change to it is refused, and nothing is written.
+    const locked = this.#merged.policy?.locked.filter((key) => Object.hasOwn(changes, key)) ?? [];
+    if (locked.length > 0) return { errors: Object.fromEntries(locked.map((key) => [key, 'locked'])) };
     const result = await writeSettings(this.area, changes);
     if ('errors' in result) return result;
-    this.#read = result.read;
-    return result.read;
+    this.#setRead(result.read);
+    return this.#merged;
   }
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { SCOPES, type Scope } from '../core/credential';
 import { UserError } from '../core/user-error';
+import type { PolicyView } from './policy';
 
 /**
  * Settings as data: their types, defaults, limits, schema version and
@@ -129,6 +130,8 @@ export interface SettingsRead {
    * document is left as it is on disk — no write replaces it.
    */
   readonly newerVersion?: number;
+  /** Set when an administrator's policy applies (policy.ts): which settings it locks, its problems, its accounts. */
+  readonly policy?: PolicyView;
 }
 
 /**
@@ -155,7 +158,7 @@ export function parseSettings(stored: unknown): SettingsRead {
 }
 
 /** Why a field was refused; the page words it (`settingsError_<code>`) with SETTING_LIMITS. */
-export type SettingsErrorCode = 'range' | 'choice';
+export type SettingsErrorCode = 'range' | 'choice' | 'locked';
 export type SettingsErrors = Partial<Record<keyof Settings, SettingsErrorCode>>;
 
 /**

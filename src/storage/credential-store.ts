@@ -3,6 +3,7 @@ import { validateCredentialInput, type CredentialErrors, type CredentialInput } 
 import type { CredentialProblem } from '../messaging/protocol';
 import { formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
 import { UserError } from '../core/user-error';
+import { isPolicyCredentialId } from '../settings/policy';
 import type { DataKey } from './data-key';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
@@ -19,6 +20,8 @@ function fitsSummary(summary: CredentialSummary, proxy: ProxyEndpoint, realm: st
  */
 export class CredentialStore {
   #credentials: Credential[] = [];
+  /** The administrator's accounts (policy.ts): answered with like saved ones, kept in memory only, never written. */
+  #policy: Credential[] = [];
   #problems: VaultProblem[] = [];
   #loading: Promise<void> | undefined;
 
@@ -61,13 +64,24 @@ export class CredentialStore {
   }
 
   list(): readonly Credential[] {
-    return this.#credentials;
+    return this.#policy.length === 0 ? this.#credentials : [...this.#credentials, ...this.#policy];
+  }
+
+  /** The policy's accounts now; one the proxy already refused stays refused while the policy names it unchanged. */
+  setPolicyCredentials(credentials: readonly Credential[]): void {
+    const refused = new Set(this.#policy.filter((c) => c.rejected).map((c) => `${c.id}\n${c.password}`));
+    this.#policy = credentials.map((c) => (refused.has(`${c.id}\n${c.password}`) ? { ...c, rejected: true } : c));
+  }
+
+  /** A policy account is the administrator's: the user cannot edit, move or delete it, and it is never written. */
+  #refusePolicy(id: string | undefined): void {
+    if (id !== undefined && isPolicyCredentialId(id)) throw new UserError('credentialGone', 'That account comes from policy.');
   }
 
   /** Grouped by proxy, each group in answer order: the order the options page shows. */
   summaries(): CredentialSummary[] {
     const label = (c: Credential) => formatEndpoint(c.proxy);
-    return sortByOrder(this.#credentials)
+    return sortByOrder(this.list())
       .sort((a, b) => label(a).localeCompare(label(b)))
       .map(summarise);
   }
@@ -83,7 +97,7 @@ export class CredentialStore {
   }
 
   get(id: string): Credential | undefined {
-    return this.#credentials.find((c) => c.id === id);
+    return this.#credentials.find((c) => c.id === id) ?? this.#policy.find((c) => c.id === id);
   }
 
   /**
@@ -139,6 +153,7 @@ export class CredentialStore {
     now: number,
     newId: () => string,
   ): Promise<{ saved: CredentialSummary } | { errors: CredentialErrors }> {
+    this.#refusePolicy(input.id);
     await this.ready();
     const unusable = this.#unusable();
     const errors = validateCredentialInput(input, [...this.#credentials, ...unusable]);
@@ -166,6 +181,7 @@ export class CredentialStore {
 
   /** Moves a credential one place up or down among those for the same proxy (the answer order). */
   async move(id: string, direction: 'up' | 'down'): Promise<void> {
+    this.#refusePolicy(id);
     await this.ready();
     const moving = this.get(id);
     if (!moving) throw new UserError('credentialGone', 'That saved credential no longer exists.');
@@ -187,12 +203,17 @@ export class CredentialStore {
   async markRejected(id: string): Promise<void> {
     const credential = this.get(id);
     if (!credential || credential.rejected) return;
+    if (isPolicyCredentialId(id)) {
+      this.#policy = this.#policy.map((c) => (c.id === id ? { ...c, rejected: true } : c));
+      return;
+    }
     this.#replace({ ...credential, rejected: true });
     if (credential.scope !== 'once') await this.vault.updateFlags(id, { rejected: true });
   }
 
   /** Deletes a credential, or an entry that cannot be used (its id from `problems()`). Storage first. */
   async remove(id: string): Promise<boolean> {
+    this.#refusePolicy(id);
     await this.ready();
     const had = this.#credentials.some((c) => c.id === id) || this.#problems.some((p) => p.entryId === id);
     await this.vault.remove(id);

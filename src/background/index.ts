@@ -15,6 +15,7 @@ startBackground({
   webRequest: browser.webRequest,
   ...(chromeWebRequest ? { chromeWebRequest } : {}),
   windows: browser.windows,
+  tabs: browser.tabs,
   action: browser.action,
   i18n: browser.i18n,
   permissions: browser.permissions,

@@ -8,6 +8,7 @@ import { countNewerRecords, isLogHealthy, type EventLogWriter } from '../storage
 import type { Answerer } from './answerer';
 import type { Handlers } from './message-router';
 import type { SettingsCache } from '../settings/settings-cache';
+import type { SignInTester } from './sign-in-test';
 
 interface HandlerDeps {
   readonly answerer: Answerer;
@@ -21,6 +22,7 @@ interface HandlerDeps {
   readonly credentialsChanged: () => void;
   /** The device key with its optional passphrase (passphrase.ts). */
   readonly deviceKeys: DeviceKeys;
+  readonly signInTester: SignInTester;
 }
 
 /** What the background does for each message type. */
@@ -110,6 +112,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await store.reload();
       changed();
       return deviceKeys.status();
+    },
+    'signin:test': async ({ start }) => {
+      // The test address is a setting: read once the settings are.
+      await settings.ready();
+      return start ? deps.signInTester.start() : deps.signInTester.report();
     },
     'vault:removePassphrase': async ({ current }) => {
       await deviceKeys.remove(current, () => store.reload(), reseal);

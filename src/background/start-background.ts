@@ -25,6 +25,7 @@ import { createHandlers } from './message-handlers';
 import { dispatchMessage, isTrustedSender } from './message-router';
 import { PromptWindows } from './prompt-windows';
 import { createRequestResultListeners } from './request-results';
+import { SignInTester } from './sign-in-test';
 
 /** What is not a browser API but still differs between the product and a test. */
 export interface BackgroundOptions {
@@ -111,6 +112,16 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       announceChange('prompts');
     },
   );
+  const signInTester = new SignInTester({
+    tabs: api.tabs,
+    webRequest: api.webRequest,
+    testUrl: () => settings.current().testUrl,
+    savedProxies: () => store.list().map((c) => c.proxy),
+    proxyOf: (details) => readFailedRequestProxy(details, api),
+    promptTimeoutMs: () => settings.current().promptTimeoutSec * 1000,
+    now,
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+  });
   const answerer = new Answerer({
     store,
     board,
@@ -125,7 +136,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     settings: () => settings.current(),
     // A policy account must be in memory before the first challenge is decided, like the saved ones.
     settingsReady: () => Promise.all([settings.ready(), policy.ready()]).then(() => undefined),
-    log: (record) => log.append(record),
+    log: (record) => {
+      log.append(record);
+      signInTester.observeRecord(record);
+    },
     openPromptWindow: (prompt) =>
       void windows.open(prompt).catch((error: unknown) => {
         console.error('Proxy Keyring could not open its prompt:', describeErrorSafely(error));
@@ -158,6 +172,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     newId,
     credentialsChanged: updateBadge,
     deviceKeys,
+    signInTester,
   });
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.

@@ -9,6 +9,7 @@ import type { UserMessage } from '../core/message-key';
 import type { LogHealth } from '../storage/event-log';
 import type { WireError } from './wire-error';
 import type { PassphraseStatus } from '../storage/passphrase';
+import type { SignInReport } from '../core/sign-in-test';
 
 /**
  * Every message between the extension's pages and its background, in one
@@ -59,6 +60,8 @@ export const REQUEST_SCHEMAS = {
     next: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
   }),
   'vault:removePassphrase': v.object({ current: v.pipe(v.string(), v.maxLength(1024)) }),
+  /** "Test my proxy sign-in": `start` begins a test unless one runs; either way the report so far comes back. */
+  'signin:test': v.object({ start: v.boolean() }),
 } as const;
 
 export type MessageType = keyof typeof REQUEST_SCHEMAS;
@@ -119,6 +122,8 @@ export interface ResponseMap {
   'vault:unlock': { readonly answered: number };
   'vault:setPassphrase': PassphraseStatus;
   'vault:removePassphrase': PassphraseStatus;
+  /** The running or last sign-in test, step by step (core/sign-in-test.ts); null before the first. */
+  'signin:test': SignInReport | null;
 }
 
 export type SettingsState = SettingsRead;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { SCOPES, type Scope } from '../core/credential';
 import { UserError } from '../core/user-error';
+import { isTestUrl } from '../core/sign-in-test';
 import type { PolicyView } from './policy';
 
 /**
@@ -26,6 +27,8 @@ export interface Settings {
   readonly lockWindowMin: number;
   /** After a saved account is refused: ask the user first, or try the next saved account (with one request). */
   readonly afterRefusal: RefusalAction;
+  /** The page "Test my proxy sign-in" opens through the browser's proxy: an http(s) URL. */
+  readonly testUrl: string;
 }
 
 export type RefusalAction = 'ask' | 'next';
@@ -45,6 +48,8 @@ export const DEFAULT_SETTINGS: Settings = {
   lockAfterRefusals: 2,
   lockWindowMin: 15,
   afterRefusal: 'ask',
+  // Plain HTTP on purpose: the proxy sees the request itself, not only a tunnel, and no redirect to https.
+  testUrl: 'http://neverssl.com/',
 };
 
 export const SETTING_LIMITS = {
@@ -114,6 +119,7 @@ const FIELD_SCHEMAS: { [K in keyof Settings]: v.GenericSchema<unknown, Settings[
   lockAfterRefusals: intIn(SETTING_LIMITS.lockAfterRefusals),
   lockWindowMin: intIn(SETTING_LIMITS.lockWindowMin),
   afterRefusal: v.picklist(['ask', 'next']),
+  testUrl: v.pipe(v.string(), v.check(isTestUrl)),
 };
 
 const SETTING_KEYS = Object.keys(FIELD_SCHEMAS) as (keyof Settings)[];

@@ -27,6 +27,7 @@ const handlers = {
   'vault:unlock': () => ({ answered: 0 }),
   'vault:setPassphrase': () => ({ passphrase: true, locked: false }),
   'vault:removePassphrase': () => ({ passphrase: false, locked: false }),
+  'signin:test': () => null,
 } satisfies Handlers;
 
 const submit = { promptId: 'p', proxy: { host: 'proxy', port: 3128 }, realm: '', username: 'u', password: 'p', scope: 'device' };

@@ -42,6 +42,7 @@ function createHandlers(): Handlers {
     'vault:unlock': fail,
     'vault:setPassphrase': fail,
     'vault:removePassphrase': fail,
+    'signin:test': fail,
     'proxies:standings': fail,
     'proxies:unlock': fail,
   };

@@ -41,6 +41,9 @@ export class FakeBackground {
   passphrase: { secret?: string; locked: boolean; unlocks: string[] } = { locked: false, unlocks: [] };
   cancelled: string[] = [];
   pings: string[] = [];
+  /** What `signin:test` answers (the report of a sign-in test); the starts asked for are counted. */
+  signInReport: ResponseOf<'signin:test'> = null;
+  signInStarts = 0;
   /** What `prompt:submit` answers (the prompt may be gone after a background restart). */
   submitResult: ResponseOf<'prompt:submit'> = { answered: 1, saved: true, promptGone: false };
   /** Types that fail with this error instead of answering. */
@@ -168,6 +171,10 @@ export class FakeBackground {
       return parseSettings(this.stored);
     },
     'proxies:standings': () => this.standings,
+    'signin:test': ({ start }) => {
+      if (start) this.signInStarts++;
+      return this.signInReport;
+    },
     'proxies:unlock': ({ proxy }) => {
       const locked = this.standings.some((s) => s.proxy === proxy && s.lockedAt !== undefined);
       this.standings = this.standings.filter((s) => s.proxy !== proxy);

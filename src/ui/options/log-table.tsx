@@ -58,7 +58,12 @@ export function LogTable({ records, context, selectedId, onSelect, now }: LogTab
                 data-cause={d.cause}
                 data-testid="log-row"
                 onClick={() => onSelect(r)}
-                onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect(r)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  // Space opens the row like a button; it does not also scroll the page.
+                  e.preventDefault();
+                  onSelect(r);
+                }}
               >
                 <span role="cell" class="small" title={formatTime(r.time)}>
                   {formatShortTime(r.time, now)}

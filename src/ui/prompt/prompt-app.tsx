@@ -100,8 +100,11 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
   };
   // The form reads its default scope once, so it waits for the settings.
   if (defaultScope === undefined) return null;
+  // One dialog named by its proxy (the form's heading); its description carries a refusal, so it is read on opening too.
+  const shown = view === 'loading' || view === null ? undefined : view;
+  const describedBy = ['prompt-context', shown?.rejected && 'prompt-rejected', (shown?.failedLogins ?? 0) > 0 && 'prompt-failed-logins'];
   return (
-    <>
+    <div role="dialog" aria-labelledby="prompt-heading" aria-describedby={describedBy.filter(Boolean).join(' ')}>
       {locked && (
         <PassphraseUnlock
           send={sendMessage}
@@ -113,6 +116,6 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
         />
       )}
       <PromptForm data={data} actions={{ onSubmit: (e) => void submit(e), onCancel: () => void cancel() }} />
-    </>
+    </div>
   );
 }

@@ -66,8 +66,8 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
   };
 
   return (
-    <form ref={form} class="prompt" onSubmit={submit} onKeyDown={onKeyDown} aria-describedby="prompt-context">
-      <h1>{t('promptHeading', formatEndpoint(data.proxy))}</h1>
+    <form ref={form} class="prompt" onSubmit={submit} onKeyDown={onKeyDown}>
+      <h1 id="prompt-heading">{t('promptHeading', formatEndpoint(data.proxy))}</h1>
       <dl id="prompt-context" class="facts">
         {data.realm && (
           <>
@@ -90,12 +90,12 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         </p>
       )}
       {view?.rejected && (
-        <p class="error" role="alert" data-testid="rejected">
+        <p id="prompt-rejected" class="error" role="alert" data-testid="rejected">
           {t('promptRejected', view.rejectedUsername ? t('promptRejectedUser', view.rejectedUsername) : '')}
         </p>
       )}
       {view?.failedLogins !== undefined && view.failedLogins > 0 && (
-        <p class="error" role="alert" data-testid="failed-logins">
+        <p id="prompt-failed-logins" class="error" role="alert" data-testid="failed-logins">
           {view.failedLogins === 1 ? t('promptFailedLoginsOne') : t('promptFailedLogins', String(view.failedLogins))}
         </p>
       )}
@@ -145,7 +145,11 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
           setMissing(false);
         }}
       />
-      {missing && <p class="error">{t('promptUsernameMissing')}</p>}
+      {missing && (
+        <p class="error" role="alert">
+          {t('promptUsernameMissing')}
+        </p>
+      )}
       <TextField
         id="password"
         label={t('promptPassword')}

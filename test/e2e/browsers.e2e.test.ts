@@ -5,6 +5,7 @@ import { describeBrowserOnly } from './scenarios/browser-only';
 import { useStack } from './scenarios/context';
 import { describeDiagnostics } from './scenarios/diagnostics';
 import { describeEvidence } from './scenarios/evidence';
+import { describeLocale } from './scenarios/locale';
 import { describeLockout } from './scenarios/lockout';
 
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
@@ -22,6 +23,7 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     describeDiagnostics(ctx);
     describeBrowserOnly(ctx);
     describeLockout(ctx);
+    describeLocale(ctx);
     // Last: it looks at what the whole run left behind.
     describeEvidence(ctx);
   });

@@ -38,6 +38,8 @@ export const ROUTES = {
   popup: { auth: 'basic' },
   bang: { auth: 'basic' },
   private: { auth: 'basic' },
+  // The pages in German, in a browser of its own (locale.ts).
+  locale: { auth: 'basic' },
   ...LOCKOUT_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 

@@ -16,6 +16,12 @@ export interface LaunchOptions {
   executablePath?: string;
   /** false: puppeteer leaves Ctrl-C and SIGTERM/SIGHUP to the caller, who stops everything it started. */
   handleSignals?: boolean;
+  /**
+   * The browser's language (a `_locales` name such as 'de'), which picks the
+   * extension's messages; default the system's (English here).
+   * docs/browser-behaviour.md#ui-language
+   */
+  language?: string;
 }
 
 /** Counts prompt windows from the moment it is made, not only those open at one instant. */

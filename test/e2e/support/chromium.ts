@@ -34,6 +34,8 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumUnder
       enableExtensions: true,
       userDataDir,
       args: buildChromiumArgs(opts),
+      // Chromium on Linux reads its UI language from the environment; --lang picks the extension's.
+      ...(opts.language !== undefined ? { env: { ...process.env, LANGUAGE: opts.language } } : {}),
       // Never attach to the extension's worker: an attached DevTools client keeps
       // it alive and hides the bugs where it dies mid-challenge.
       // docs/browser-behaviour.md#chromium-worker-idle-kill
@@ -68,6 +70,10 @@ function buildChromiumArgs(opts: LaunchOptions): string[] {
     // The https origin is self-signed.
     '--ignore-certificate-errors',
   ];
+  // --lang chooses the extension's _locales (chrome.i18n) even where Debian ships no
+  // chromium-l10n .pak for it; --accept-lang sets navigator.language to match.
+  // docs/browser-behaviour.md#ui-language
+  if (opts.language !== undefined) args.push(`--lang=${opts.language}`, `--accept-lang=${opts.language}`);
   if (opts.pacUrl !== undefined) args.push(`--proxy-pac-url=${opts.pacUrl}`);
   // Without <-loopback>, Chromium never proxies 127.0.0.1/localhost.
   else if (opts.proxyPort !== undefined) args.push(`--proxy-server=http://127.0.0.1:${opts.proxyPort}`, '--proxy-bypass-list=<-loopback>');

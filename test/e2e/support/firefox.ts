@@ -73,6 +73,7 @@ function buildFirefoxPrefs(opts: FirefoxLaunchOptions): Record<string, unknown> 
     // many-challenges scenario gives the proxy room. docs/browser-behaviour.md#parking-limits
     'network.http.max-persistent-connections-per-proxy': 128,
     ...quietPrefs(),
+    ...(opts.language !== undefined ? { 'intl.locale.requested': opts.language.replace('_', '-') } : {}),
     ...(opts.extraPrefs ?? {}),
   };
 }
@@ -173,6 +174,7 @@ class Firefox implements FirefoxUnderTest {
       extraPrefsFirefox: { ...buildFirefoxPrefs(this.opts), ...extraPrefs },
     });
     this.#consoles.push(captureConsole(this.#browser, 'stdout', /^console\.|^JavaScript (error|warning)/));
+    if (this.opts.language !== undefined) await this.#useLanguage(this.opts.language);
     this.extensionId = await this.#browser.installExtension(this.opts.extensionDir);
     this.#challenged.clear();
     this.#messaging = undefined;
@@ -341,6 +343,21 @@ class Firefox implements FirefoxUnderTest {
       if (href.startsWith(this.extensionUrl(PROMPT_PATH))) found.push(page);
     }
     return found;
+  }
+
+  /**
+   * Firefox picks an extension's _locales from its app locales, which only
+   * include languages it has a language pack for (Debian's firefox-esr has
+   * en-US alone), so `intl.locale.requested` by itself changes nothing. Made
+   * available here, before the add-on is installed, the language is chosen.
+   * docs/browser-behaviour.md#ui-language
+   */
+  async #useLanguage(language: string): Promise<void> {
+    const tag = JSON.stringify(language.replace('_', '-'));
+    const chosen = await this.#evaluateInChrome(
+      `Services.locale.availableLocales = [${tag}, "en-US"]; Services.locale.requestedLocales = [${tag}]; Services.locale.appLocaleAsBCP47`,
+    );
+    if (chosen !== language.replace('_', '-')) throw new Error(`Firefox did not switch to ${language}: ${String(chosen)}`);
   }
 
   /** Runs privileged script in the browser's chrome scope, which --remote-allow-system-access opens to BiDi. */

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { BROWSER_NAMES } from './support/browser';
+import { describeAccessibility } from './scenarios/accessibility';
 import { describeAnswering } from './scenarios/answering';
 import { describeBrowserOnly } from './scenarios/browser-only';
 import { useStack } from './scenarios/context';
@@ -23,6 +24,8 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     describeDiagnostics(ctx);
     describeBrowserOnly(ctx);
     describeLockout(ctx);
+    // axe-core runs in Chromium only (where issue 10 measured it); its keyboard checks run in both.
+    describeAccessibility(ctx);
     describeLocale(ctx);
     // Last: it looks at what the whole run left behind.
     describeEvidence(ctx);

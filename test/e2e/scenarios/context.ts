@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BrowserName } from '../support/browser';
 import { listCredentials } from '../support/messages';
 import { startStack, type RouteSpec, type Stack } from '../support/stack';
+import { ACCESSIBILITY_ROUTES } from './accessibility';
 import { LOCKOUT_ROUTES } from './lockout';
 
 /**
@@ -41,6 +42,7 @@ export const ROUTES = {
   // The pages in German, in a browser of its own (locale.ts).
   locale: { auth: 'basic' },
   ...LOCKOUT_ROUTES,
+  ...ACCESSIBILITY_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

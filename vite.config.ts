@@ -18,8 +18,11 @@ export function manifestFor(target: Target): ManifestV3Export {
   const manifest = structuredClone(sourceManifest) as Record<string, unknown> & typeof sourceManifest;
   if (target === 'chrome') return manifest;
   const { service_worker } = manifest.background;
+  // Chrome's alone: `key` fixes Chrome's extension id (policies name it), `storage.managed_schema` checks Chrome's
+  // policy; Firefox names the extension by its Gecko id and reads policies.json without a schema.
+  const { key: _key, storage: _storage, ...shared } = manifest;
   return {
-    ...manifest,
+    ...shared,
     background: { scripts: [service_worker], type: 'module' },
     permissions: manifest.permissions.map((p) => (p === 'webRequestAuthProvider' ? 'webRequestBlocking' : p)),
     browser_specific_settings: {

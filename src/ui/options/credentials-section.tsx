@@ -4,6 +4,7 @@ import type { CredentialProblem } from '../../messaging/protocol';
 import { messageArgs } from '../../core/user-error';
 import type { CredentialErrors, CredentialInput } from '../../core/credential-input';
 import { formatEndpoint } from '../../core/proxy-endpoint';
+import { isPolicyCredentialId } from '../../settings/policy';
 import { formatAgo } from '../shared/format';
 import { t } from '../shared/i18n';
 import { OUTCOME_KEYS, SCOPE_SHORT_KEYS } from '../shared/message-keys';
@@ -130,6 +131,8 @@ export function CredentialsSection(props: CredentialsSectionProps) {
               const last = props.lastResults.get(label);
               const first = i === 0 || !sameProxy(credentials[i - 1]!, c);
               const lastOfProxy = i === credentials.length - 1 || !sameProxy(credentials[i + 1]!, c);
+              // The administrator's account: shown, never its password, and not the user's to edit, move or delete.
+              const fromPolicy = isPolicyCredentialId(c.id);
               return (
                 <tr key={c.id} data-credential-id={c.id} data-rejected={String(c.rejected)}>
                   <td>
@@ -137,7 +140,7 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                     <div class="muted">{c.realm ? `${t('promptRealm')}: ${c.realm}` : t('optionsAnyRealm')}</div>
                   </td>
                   <td>{c.username}</td>
-                  <td>{t(SCOPE_SHORT_KEYS[c.scope])}</td>
+                  <td>{fromPolicy ? t('credFromPolicy') : t(SCOPE_SHORT_KEYS[c.scope])}</td>
                   <td>
                     {c.rejected ? (
                       <span class="badge bad">{t('optionsStatusRejected')}</span>
@@ -150,38 +153,44 @@ export function CredentialsSection(props: CredentialsSectionProps) {
                       </div>
                     )}
                   </td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      title={t('credMoveUp')}
-                      aria-label={t('credMoveUp')}
-                      disabled={first}
-                      onClick={() => props.onMove(c, 'up')}
-                    >
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      title={t('credMoveDown')}
-                      aria-label={t('credMoveDown')}
-                      disabled={lastOfProxy}
-                      onClick={() => props.onMove(c, 'down')}
-                    >
-                      ↓
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => {
-                        setReentering(false);
-                        setEditing(c);
-                      }}
-                    >
-                      {t('credEdit')}
-                    </button>
-                    <button type="button" onClick={() => props.onDelete(c)}>
-                      {t('optionsDelete')}
-                    </button>
-                  </td>
+                  {fromPolicy ? (
+                    <td class="muted small" data-testid="credential-from-policy">
+                      {t('credPolicyNote')}
+                    </td>
+                  ) : (
+                    <td class="row-actions">
+                      <button
+                        type="button"
+                        title={t('credMoveUp')}
+                        aria-label={t('credMoveUp')}
+                        disabled={first}
+                        onClick={() => props.onMove(c, 'up')}
+                      >
+                        ↑
+                      </button>
+                      <button
+                        type="button"
+                        title={t('credMoveDown')}
+                        aria-label={t('credMoveDown')}
+                        disabled={lastOfProxy}
+                        onClick={() => props.onMove(c, 'down')}
+                      >
+                        ↓
+                      </button>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setReentering(false);
+                          setEditing(c);
+                        }}
+                      >
+                        {t('credEdit')}
+                      </button>
+                      <button type="button" onClick={() => props.onDelete(c)}>
+                        {t('optionsDelete')}
+                      </button>
+                    </td>
+                  )}
                 </tr>
               );
             })}

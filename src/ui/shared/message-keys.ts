@@ -4,6 +4,7 @@ import type { CauseId } from '../../core/diagnose';
 import type { Outcome } from '../../core/outcome';
 import type { PromptNotice } from '../../core/prompt-board';
 import type { ProxyConfigView } from '../../core/proxy-config';
+import type { PolicyProblemCode } from '../../settings/policy';
 import type { TimelineBand } from '../../core/timeline';
 import type { MessageKey } from './i18n';
 
@@ -107,6 +108,20 @@ export const SCOPE_SHORT_KEYS = {
   session: 'scope_session',
   once: 'scope_once',
 } as const satisfies Record<Scope, MessageKey>;
+
+/** Why a field of the administrator's policy was ignored (src/settings/policy.ts), each with the field's name as $1. */
+export const POLICY_PROBLEM_KEYS = {
+  notObject: 'policyProblem_notObject',
+  notList: 'policyProblem_notList',
+  unknownField: 'policyProblem_unknownField',
+  host: 'policyProblem_host',
+  port: 'policyProblem_port',
+  username: 'policyProblem_username',
+  password: 'policyProblem_password',
+  realm: 'policyProblem_realm',
+  duplicate: 'policyProblem_duplicate',
+  settingValue: 'policyProblem_settingValue',
+} as const satisfies Record<PolicyProblemCode, MessageKey>;
 
 /** The browser's proxy mode (proxy settings inspector). */
 export const MODE_KEYS = {

@@ -7,7 +7,9 @@ import { ALICE, WRONG_PASSWORD } from '../support/accounts';
 import { OPTIONS_PATH, POPUP_PATH } from '../support/extension';
 import { seedCredential } from '../support/messages';
 import { waitForAccepted } from '../support/squid';
-import { ARTIFACTS, type RouteSpec } from '../support/stack';
+import { makePacUrl } from '../support/pac';
+import { ARTIFACTS, launchBrowser, type RouteSpec } from '../support/stack';
+import type { BrowserUnderTest } from '../support/browser';
 import { filterOptionsLog, navigate, readPrompt, readText, waitUntil } from '../support/steps';
 import type { ScenarioContext } from './context';
 
@@ -20,6 +22,8 @@ export const ACCESSIBILITY_ROUTES = {
   axkeys: { auth: 'basic' },
   // A3: a prompt after a refusal, left with Esc.
   axkeysrefused: { auth: 'basic' },
+  // A5: the pages in German, in a browser of its own.
+  axde: { auth: 'basic' },
 } as const satisfies Record<string, RouteSpec>;
 
 /** WCAG 2.1 A and AA, and axe's best practices: what issue 10 asks to hold at 0 violations. */
@@ -54,8 +58,12 @@ async function runAxe(page: Page): Promise<Violation[]> {
 }
 
 /** axe in the light and the dark colour scheme, with a screenshot of each to look at. */
-async function checkBothSchemes(ctx: ScenarioContext, page: Page, name: string): Promise<Record<string, Violation[]>> {
-  const b = ctx.stack.browser;
+async function checkBothSchemes(
+  ctx: ScenarioContext,
+  page: Page,
+  name: string,
+  b: BrowserUnderTest = ctx.stack.browser,
+): Promise<Record<string, Violation[]>> {
   const found: Record<string, Violation[]> = {};
   try {
     for (const scheme of ['light', 'dark'] as const) {
@@ -185,6 +193,42 @@ export function describeAccessibility(ctx: ScenarioContext): void {
         await options.close();
 
         ctx.facts['A1.axeViolations'] = Object.fromEntries(Object.entries(found).map(([page, v]) => [page, v.length]));
+        expect(found).toEqual(Object.fromEntries(Object.keys(found).map((page) => [page, []])));
+      });
+    }
+
+    if (ctx.name === 'chromium') {
+      it('A5. axe finds 0 violations on the prompt after a refusal, the popup and the options page in German, light and dark', async () => {
+        const route = ctx.stack.route('axde');
+        const found: Record<string, Violation[]> = {};
+        let b: BrowserUnderTest | undefined;
+        try {
+          // A browser started in German (support: LaunchOptions.language), as locale.ts does.
+          b = await launchBrowser(ctx.name, { pacUrl: makePacUrl({ [route.host]: route.port }), language: 'de' });
+          await seedCredential(await b.messagingPage(), { port: route.port, username: ALICE.user, password: WRONG_PASSWORD });
+          const loading = navigate(await b.freshPage(route.port), route.url('/?a5'), 30_000);
+          const prompt = await b.waitForPrompt();
+          await prompt.waitForSelector('[data-testid=rejected]', { timeout: 10_000 });
+          expect(await prompt.evaluate(() => document.title)).not.toBe('Proxy sign-in');
+          Object.assign(found, await checkBothSchemes(ctx, prompt, 'de-prompt-refused', b));
+          const popup = await b.openExtensionPage(POPUP_PATH);
+          await popup.waitForSelector('[data-testid=waiting-prompts]', { timeout: 10_000 });
+          Object.assign(found, await checkBothSchemes(ctx, popup, 'de-popup', b));
+          await popup.close();
+          await prompt.focus('input[name=username]');
+          await pressClosing(prompt, 'Escape');
+          expect(await loading).not.toBe(200);
+          const options = await b.openExtensionPage(OPTIONS_PATH);
+          await options.setViewport({ width: 1280, height: 1000 });
+          await options.waitForSelector('[data-testid=log-row]');
+          await options.click('[data-testid=log-row]');
+          await options.waitForSelector('[data-testid=record-details]');
+          Object.assign(found, await checkBothSchemes(ctx, options, 'de-options', b));
+          await options.close();
+        } finally {
+          await b?.close();
+        }
+        ctx.facts['A5.axeViolations'] = Object.fromEntries(Object.entries(found).map(([page, v]) => [page, v.length]));
         expect(found).toEqual(Object.fromEntries(Object.keys(found).map((page) => [page, []])));
       });
     }

@@ -90,7 +90,9 @@ export class NarrowingFilter {
   apply(records: readonly LogRecord[], filter: LogFilter): readonly LogRecord[] {
     const last = this.#last;
     const from = last && last.records === records && narrows(last.filter, filter) ? last.result : records;
-    const result = filterRecords(from, filter);
+    const kept = filterRecords(from, filter);
+    // Nothing dropped: the same array, so what is derived from it (timeline, table) is not computed again.
+    const result = kept.length === from.length ? from : kept;
     this.#last = { records, filter, result };
     return result;
   }

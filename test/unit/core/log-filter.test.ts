@@ -33,6 +33,14 @@ describe('NarrowingFilter', () => {
     for (const filter of steps) expect(narrowing.apply(records, filter)).toEqual(filterRecords(records, filter));
   });
 
+  it('gives back the same array when a key drops nothing, so nothing derived from it is computed again', () => {
+    const narrowing = new NarrowingFilter();
+    const first = narrowing.apply(records, { text: 's' });
+    expect(first).toBe(records);
+    expect(narrowing.apply(records, { text: 'si' })).toBe(first);
+    expect(narrowing.apply(records, { text: 'site16' })).not.toBe(first);
+  });
+
   it('starts again from every record when the records change', () => {
     const narrowing = new NarrowingFilter();
     narrowing.apply(records.slice(0, 10), { text: 'site1' });

@@ -21,4 +21,6 @@ const seam: OptionsSeam = {
 };
 
 document.title = t('optionsTitle');
+// The language of the words shown (a fallback to English included), so screen readers speak them in the right voice.
+document.documentElement.lang = t('pageLanguage');
 render(<OptionsApp seam={seam} />, document.getElementById('app')!);

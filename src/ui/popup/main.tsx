@@ -16,4 +16,6 @@ const seam: PopupSeam = {
 };
 
 document.title = t('extName');
+// The language of the words shown (a fallback to English included), so screen readers speak them in the right voice.
+document.documentElement.lang = t('pageLanguage');
 render(<PopupApp seam={seam} />, document.getElementById('app')!);

@@ -7,4 +7,6 @@ import '../shared/styles.css';
 import './prompt.css';
 
 document.title = t('promptTitle');
+// The language of the words shown (a fallback to English included), so screen readers speak them in the right voice.
+document.documentElement.lang = t('pageLanguage');
 render(<PromptApp seam={{ send: sendMessage, onChange }} />, document.getElementById('app')!);

@@ -210,9 +210,12 @@ export function describeAccessibility(ctx: ScenarioContext): void {
           const prompt = await b.waitForPrompt();
           await prompt.waitForSelector('[data-testid=rejected]', { timeout: 10_000 });
           expect(await prompt.evaluate(() => document.title)).not.toBe('Proxy sign-in');
+          // Screen readers pick their voice from the page's language: the words'.
+          expect(await prompt.evaluate(() => document.documentElement.lang)).toBe('de');
           Object.assign(found, await checkBothSchemes(ctx, prompt, 'de-prompt-refused', b));
           const popup = await b.openExtensionPage(POPUP_PATH);
           await popup.waitForSelector('[data-testid=waiting-prompts]', { timeout: 10_000 });
+          expect(await popup.evaluate(() => document.documentElement.lang)).toBe('de');
           Object.assign(found, await checkBothSchemes(ctx, popup, 'de-popup', b));
           await popup.close();
           await prompt.focus('input[name=username]');
@@ -223,6 +226,7 @@ export function describeAccessibility(ctx: ScenarioContext): void {
           await options.waitForSelector('[data-testid=log-row]');
           await options.click('[data-testid=log-row]');
           await options.waitForSelector('[data-testid=record-details]');
+          expect(await options.evaluate(() => document.documentElement.lang)).toBe('de');
           Object.assign(found, await checkBothSchemes(ctx, options, 'de-options', b));
           await options.close();
         } finally {

@@ -10,6 +10,7 @@ import { t } from '../shared/i18n';
 import type { LastResult } from '../../core/last-results';
 import { CredentialsSection } from './credentials-section';
 import { DiagnosticsSection } from './diagnostics-section';
+import { SignInTest } from '../shared/sign-in-test';
 import { InspectorSection, type InspectorState } from './inspector-section';
 import { SettingsSection } from './settings-section';
 import type { StandingView } from '../../core/refusal-guard';
@@ -82,6 +83,7 @@ export function OptionsPage({ data, actions }: { data: OptionsData; actions: Opt
         onMove={actions.onMoveCredential}
         {...(actions.send ? { send: actions.send } : {})}
       />
+      {actions.send && <SignInTest send={actions.send} />}
       <DiagnosticsSection
         records={data.records}
         context={data.context}

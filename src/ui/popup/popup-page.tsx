@@ -11,6 +11,7 @@ import type { StandingView } from '../../core/refusal-guard';
 import { ProxyStandings } from '../shared/proxy-standings';
 import { PassphraseUnlock } from '../prompt/passphrase-unlock';
 import type { BackgroundSeam } from '../shared/background-seam';
+import { SignInTest } from '../shared/sign-in-test';
 
 export interface PopupData {
   readonly prompts: readonly PromptView[];
@@ -114,6 +115,7 @@ export function PopupPage({ data, actions }: { data: PopupData; actions: PopupAc
         <dt>{t('popupFailures')}</dt>
         <dd>{counts.failures}</dd>
       </dl>
+      {actions.send && <SignInTest send={actions.send} />}
       <p>
         <button type="button" class="link" onClick={actions.onOpenDiagnostics}>
           {t('popupOpenDiagnostics')}

@@ -8,6 +8,7 @@ import { describeDiagnostics } from './scenarios/diagnostics';
 import { describeEvidence } from './scenarios/evidence';
 import { describeLocale } from './scenarios/locale';
 import { describeLockout } from './scenarios/lockout';
+import { describePolicy } from './scenarios/policy';
 
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
 // Firefox ESR 153, against a real squid. Every scenario is written once and
@@ -30,4 +31,6 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     // Last: it looks at what the whole run left behind.
     describeEvidence(ctx);
   });
+  // A browser, squid and policy file of its own (scenarios/policy.ts): the other scenarios never see the policy.
+  describePolicy(name);
 });

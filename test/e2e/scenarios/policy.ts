@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ALICE } from '../support/accounts';
 import type { BrowserName } from '../support/browser';
 import { OPTIONS_PATH } from '../support/extension';
 import { listCredentials, sendFromPage } from '../support/messages';
 import { ORIGIN_TITLE } from '../support/origin';
-import { FLEET, startPolicyStack, type PolicyStack } from '../support/policy';
+import { FLEET, removeWrittenPolicies, startPolicyStack, type PolicyStack } from '../support/policy';
 import { failedAttempts, waitForAccepted } from '../support/squid';
 import { ARTIFACTS } from '../support/stack';
 import { navigate, signIn, waitUntil } from '../support/steps';
@@ -53,6 +53,8 @@ async function withStack(
 
 export function describePolicy(name: BrowserName): void {
   describe.sequential('managed policy', () => {
+    // A test that timed out may not have reached its own cleanup: the machine-wide files go in any case.
+    afterAll(removeWrittenPolicies);
     it('p1. answers a challenge from the policy account without a prompt, shows it without its password, and shows a locked setting disabled', async () => {
       await withStack(
         name,

@@ -40,6 +40,13 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** What is written and not yet removed: `removeWrittenPolicies` clears it after a test that never reached its own cleanup (a timeout). */
+const written = new Set<() => Promise<void>>();
+
+export async function removeWrittenPolicies(): Promise<void> {
+  for (const remove of [...written]) await remove();
+}
+
 /** Writes the policy for `name`'s browser; the returned function removes exactly what was written. */
 export async function writeBrowserPolicy(name: BrowserName, policy: Record<string, unknown>): Promise<() => Promise<void>> {
   const file = name === 'chromium' ? resolve(CHROMIUM_POLICY_DIR, `proxy-keyring-e2e-${process.pid}.json`) : FIREFOX_POLICY_FILE;
@@ -52,10 +59,13 @@ export async function writeBrowserPolicy(name: BrowserName, policy: Record<strin
       ? { '3rdparty': { extensions: { [await chromeExtensionId()]: policy } } }
       : { policies: { '3rdparty': { Extensions: { [GECKO_ID]: policy } } } };
   await writeFile(file, JSON.stringify(content, null, 2));
-  return async () => {
+  const remove = async () => {
+    written.delete(remove);
     await rm(file, { force: true });
     for (const dir of created.reverse()) await rmdir(dir).catch(() => undefined);
   };
+  written.add(remove);
+  return remove;
 }
 
 export interface PolicyStack {

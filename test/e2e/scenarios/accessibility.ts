@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
+import { ICON_SETS } from '../../../src/background/badge';
 import { describe, expect, it } from 'vitest';
 import { ALICE, WRONG_PASSWORD } from '../support/accounts';
 import { OPTIONS_PATH, POPUP_PATH } from '../support/extension';
@@ -236,6 +237,41 @@ export function describeAccessibility(ctx: ScenarioContext): void {
         expect(found).toEqual(Object.fromEntries(Object.keys(found).map((page) => [page, []])));
       });
     }
+
+    it('A6. the toolbar icon of every state loads in the browser, at the paths badge.ts sets', async () => {
+      const page = await ctx.stack.browser.messagingPage();
+      const results = await page.evaluate(async (sets) => {
+        const action = (globalThis as unknown as { chrome: { action: { setIcon(d: object): Promise<void> } } }).chrome.action;
+        const tryPath = (path: Record<string, string>) =>
+          action.setIcon({ path }).then(
+            () => 'set',
+            (error: unknown) => `refused: ${String(error)}`,
+          );
+        // Each file decoded as an image of its size: Firefox's setIcon also accepts a path that is not there
+        // (docs/browser-behaviour.md#action-seticon), so that alone proves nothing there.
+        const decode = async (path: string) => {
+          const response = await fetch(path);
+          if (!response.ok) return `HTTP ${response.status}`;
+          const image = await createImageBitmap(await response.blob());
+          return `${image.width}x${image.height}`;
+        };
+        const out: Record<string, string> = {};
+        for (const [state, set] of Object.entries(sets)) {
+          const sizes = await Promise.all(Object.values(set).map(decode));
+          out[state] = `${await tryPath(set)} ${sizes.join(' ')}`;
+        }
+        out['missing'] = await tryPath({ 16: '/icons/no-such-icon-16.png' });
+        // Idle, the manifest's; the background sets its own again with its next change.
+        await tryPath(sets.idle);
+        return out;
+      }, ICON_SETS);
+      ctx.facts['A6.setIcon'] = results;
+      const { missing, ...states } = results;
+      const every = 'set 16x16 32x32 48x48 128x128';
+      expect(states).toEqual({ idle: every, waiting: every, refused: every, locked: every });
+      // Only Chromium says when an icon cannot be loaded: there a wrong path would have failed the check above.
+      if (ctx.name === 'chromium') expect(missing).toMatch(/^refused/);
+    });
 
     it('A2. from the keyboard alone: the prompt is a dialog named by its proxy, focus starts on the user name, Tab walks the form with a visible focus, Enter signs in', async () => {
       const { browser: b, squid } = ctx.stack;

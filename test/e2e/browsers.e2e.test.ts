@@ -8,6 +8,7 @@ import { describeDiagnostics } from './scenarios/diagnostics';
 import { describeEvidence } from './scenarios/evidence';
 import { describeLocale } from './scenarios/locale';
 import { describeLockout } from './scenarios/lockout';
+import { describeSignInTest } from './scenarios/sign-in-test';
 import { describePolicy } from './scenarios/policy';
 
 // The built extension (dist/chrome, dist/firefox) in Debian's Chromium 156 and
@@ -28,6 +29,7 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     // axe-core runs in Chromium only (where issue 10 measured it); its keyboard checks run in both.
     describeAccessibility(ctx);
     describeLocale(ctx);
+    describeSignInTest(ctx);
     // Last: it looks at what the whole run left behind.
     describeEvidence(ctx);
   });

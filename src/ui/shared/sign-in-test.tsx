@@ -33,7 +33,7 @@ function describeStep(step: SignInStep, url: string): string {
     case 'no-challenge':
       return t('signInStepNoChallenge');
     case 'not-reached':
-      return t('signInStepNotReached', step.proxy || '—', step.error ?? '—');
+      return step.proxy ? t('signInStepNotReached', step.proxy, step.error ?? '—') : t('signInStepNotReachedUnnamed', step.error ?? '—');
     case 'loaded':
       return t('signInStepLoaded', String(step.statusCode ?? '—'));
     case 'failed':
@@ -56,7 +56,8 @@ export function SignInReportView({ report }: { report: SignInReport }) {
         {report.steps.map((step, index) => (
           <li key={index} data-kind={step.kind} class={step.diagnosis ? `sev-${step.diagnosis.severity}` : undefined}>
             <span>{describeStep(step, report.url)}</span> <span class="muted small">{t('fieldAnswerMsValue', String(step.tookMs))}</span>
-            {step.diagnosis && step.diagnosis.severity !== 'ok' && (
+            {/* A cause already given by the step before (a cancel, then the 407 it ended with) is not repeated. */}
+            {step.diagnosis && step.diagnosis.severity !== 'ok' && report.steps[index - 1]?.diagnosis?.cause !== step.diagnosis.cause && (
               <div class="small" data-testid="signin-cause" data-cause={step.diagnosis.cause}>
                 <div>
                   <strong>{t('diagCause')}: </strong>

@@ -39,6 +39,10 @@ export const ROUTES = {
   popup: { auth: 'basic' },
   bang: { auth: 'basic' },
   private: { auth: 'basic' },
+  // "Test my proxy sign-in" (sign-in-test.ts): a right password, a wrong one, nothing listening.
+  signinok: { auth: 'basic' },
+  signinwrong: { auth: 'basic' },
+  signindead: { auth: 'dead' },
   // The pages in German, in a browser of its own (locale.ts).
   locale: { auth: 'basic' },
   ...LOCKOUT_ROUTES,

@@ -68,6 +68,31 @@ describe('the sign-in test on the pages', () => {
     expect(screen.getByRole('status').textContent).toBe('Testing…');
   });
 
+  it('an unnamed proxy is not shown as a dash, and a cause the step before gave is not repeated', async () => {
+    const unreachable: SignInReport = {
+      ...running,
+      state: 'failed',
+      steps: [
+        { kind: 'opened', atMs: 0, tookMs: 0 },
+        { kind: 'outcome', atMs: 5, tookMs: 5, outcome: 'cancelled-user', diagnosis: { cause: 'cancelled', severity: 'warning' } },
+        { kind: 'loaded', atMs: 9, tookMs: 4, statusCode: 407, diagnosis: { cause: 'cancelled', severity: 'warning' } },
+        {
+          kind: 'not-reached',
+          atMs: 9,
+          tookMs: 0,
+          error: 'net::ERR_PROXY_CONNECTION_FAILED',
+          diagnosis: { cause: 'proxy-unreachable', severity: 'error' },
+        },
+      ],
+    };
+    const { send } = fakeSend([unreachable]);
+    render(<SignInTest send={send} />);
+    await waitFor(() => expect(screen.getByTestId('signin-report').dataset['state']).toBe('failed'));
+    expect(screen.getAllByTestId('signin-cause').map((c) => c.dataset['cause'])).toEqual(['cancelled', 'proxy-unreachable']);
+    const notReached = within(screen.getByTestId('signin-steps')).getAllByRole('listitem')[3]!;
+    expect(notReached.textContent).toContain('The proxy could not be reached (net::ERR_PROXY_CONNECTION_FAILED)');
+  });
+
   it('a background that fails says so in words', async () => {
     const send = (() => Promise.reject(new Error('gone'))) as unknown as SendMessage;
     render(<SignInTest send={send} />);

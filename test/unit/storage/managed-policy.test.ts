@@ -111,6 +111,21 @@ describe.each(BROWSER_PATHS)('the background with a policy, $name', (path) => {
     void again;
   });
 
+  it('a refused policy account stays refused while the policy is re-read unchanged, and a new password from the administrator is tried', async () => {
+    const area = managedArea(POLICY);
+    const world = startWithPolicy(path, area);
+    await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r' }));
+    void world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r' }));
+    await eventually(async () => expect((await world.send('credentials:list', {})).credentials[0]?.rejected).toBe(true));
+    await fakeBrowser.storage.onChanged.trigger({}, 'managed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await world.send('credentials:list', {})).credentials[0]?.rejected).toBe(true);
+    area.policy = { ...POLICY, proxies: [{ ...POLICY.proxies[0], password: 'new-policy-pw' }] };
+    await fakeBrowser.storage.onChanged.trigger({}, 'managed');
+    await eventually(async () => expect((await world.send('credentials:list', {})).credentials[0]?.rejected).toBe(false));
+    expect(await everythingStored()).not.toContain('new-policy-pw');
+  });
+
   it('the user can neither edit nor delete a policy account', async () => {
     const world = startWithPolicy(path, managedArea(POLICY));
     const id = `policy:${PROXY.host}:${String(PROXY.port)}::fleet`;

@@ -90,6 +90,7 @@ export function PromptApp({ seam }: { seam: Pick<BackgroundSeam, 'send' | 'onCha
 
   const data: PromptFormData = {
     ...address,
+    idPrefix: 'prompt',
     view,
     defaultScope: defaultScope ?? 'device',
     busy,

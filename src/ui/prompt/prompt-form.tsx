@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { SCOPES, type Scope } from '../../core/credential';
 import type { PromptView } from '../../core/prompt-board';
 import { formatEndpoint, type ProxyEndpoint } from '../../core/proxy-endpoint';
@@ -22,6 +22,11 @@ export interface PromptFormData {
   readonly unusable?: string;
   /** The last sign-in failed while saving: offer "just this once" with what was typed. */
   readonly saveFailed?: boolean;
+  /**
+   * What the form's ids start with: the prompt window's dialog names 'prompt-heading' and the
+   * lines under it; elsewhere (several forms in the popup) each form gets ids of its own.
+   */
+  readonly idPrefix?: string;
 }
 
 export interface PromptFormActions {
@@ -44,6 +49,8 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
   const view = data.view === 'loading' ? undefined : data.view;
   const refusedUser = view?.rejectedUsername;
   const form = useRef<HTMLFormElement>(null);
+  const generatedId = useId();
+  const idOf = (name: string) => `${data.idPrefix ?? generatedId}-${name}`;
   // The refused account's user name is filled in (never its password), unless the user typed already;
   // then the password is what the user has to type, so it gets the focus.
   const typed = useRef('');
@@ -67,8 +74,8 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
 
   return (
     <form ref={form} class="prompt" onSubmit={submit} onKeyDown={onKeyDown}>
-      <h1 id="prompt-heading">{t('promptHeading', formatEndpoint(data.proxy))}</h1>
-      <dl id="prompt-context" class="facts">
+      <h1 id={idOf('heading')}>{t('promptHeading', formatEndpoint(data.proxy))}</h1>
+      <dl id={idOf('context')} class="facts">
         {data.realm && (
           <>
             <dt>{t('promptRealm')}</dt>
@@ -90,12 +97,12 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         </p>
       )}
       {view?.rejected && (
-        <p id="prompt-rejected" class="error" role="alert" data-testid="rejected">
+        <p id={idOf('rejected')} class="error" role="alert" data-testid="rejected">
           {t('promptRejected', view.rejectedUsername ? t('promptRejectedUser', view.rejectedUsername) : '')}
         </p>
       )}
       {view?.failedLogins !== undefined && view.failedLogins > 0 && (
-        <p id="prompt-failed-logins" class="error" role="alert" data-testid="failed-logins">
+        <p id={idOf('failed-logins')} class="error" role="alert" data-testid="failed-logins">
           {view.failedLogins === 1 ? t('promptFailedLoginsOne') : t('promptFailedLogins', String(view.failedLogins))}
         </p>
       )}
@@ -130,7 +137,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         </p>
       )}
       <TextField
-        id="username"
+        id={idOf('username')}
         label={t('promptUsername')}
         name="username"
         type="text"
@@ -151,7 +158,7 @@ export function PromptForm({ data, actions }: { data: PromptFormData; actions: P
         </p>
       )}
       <TextField
-        id="password"
+        id={idOf('password')}
         label={t('promptPassword')}
         name="password"
         type="password"

@@ -164,6 +164,19 @@ export function describeAccessibility(ctx: ScenarioContext): void {
         // The popup while two prompts wait: its sign-in parts are showing.
         const popup = await b.openExtensionPage(POPUP_PATH);
         await popup.waitForSelector('[data-testid=waiting-prompts]', { timeout: 10_000 });
+        await waitUntil(
+          async () => (await popup.$$('[data-testid=waiting-prompts] form')).length === 2,
+          10_000,
+          'both prompts in the popup',
+        );
+        // Two sign-in forms on one page: each label names its own field (axe 4.14 no longer checks ids).
+        const popupIds = await popup.$$eval('[id]', (all) => all.map((el) => el.id));
+        expect(popupIds.filter((id, i) => popupIds.indexOf(id) !== i)).toEqual([]);
+        expect(
+          await popup.$$eval('label[for]', (labels) =>
+            labels.filter((l) => l.closest('form') !== document.getElementById(l.htmlFor)?.closest('form')).map((l) => l.htmlFor),
+          ),
+        ).toEqual([]);
         Object.assign(found, await checkBothSchemes(ctx, popup, 'popup'));
         await popup.close();
 

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { Credential } from '../core/credential';
 import type { MessageKey } from '../core/message-key';
 import { normaliseHost } from '../core/proxy-endpoint';
+import { describeErrorSafely } from '../core/redact-url';
 import { UserError } from '../core/user-error';
 import { fixedKeySource, type DataKey, type KeySource } from './data-key';
 import type { KeyValueArea } from './key-value-area';
@@ -223,7 +224,7 @@ export class Vault {
       await this.areas[scope].set({ [VAULT_KEY]: { version: VAULT_VERSION, entries } });
     } catch (error) {
       // Read the migrated form now and migrate again next time: nothing is lost.
-      console.warn('Proxy Keyring could not save its migrated credentials:', error instanceof Error ? error.message : error);
+      console.warn('Proxy Keyring could not save its migrated credentials:', describeErrorSafely(error));
     }
     return entries;
   }

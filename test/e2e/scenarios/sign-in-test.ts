@@ -19,8 +19,8 @@ interface ReportView {
   readonly steps: StepView[];
 }
 
-/** The report the popup shows now, or undefined while there is none or it runs. */
-async function readFinishedReport(popup: Page): Promise<ReportView | undefined> {
+/** The report of the test of `route` once it ended (the popup shows the last test's report until the new one runs). */
+async function readFinishedReport(popup: Page, route: Route): Promise<ReportView | undefined> {
   const view = await popup.evaluate(() => {
     const report = document.querySelector<HTMLElement>('[data-testid=signin-report]');
     if (!report) return undefined;
@@ -35,12 +35,15 @@ async function readFinishedReport(popup: Page): Promise<ReportView | undefined> 
       })),
     };
   });
-  return view && view.state !== 'running' ? view : undefined;
+  const ours = view?.steps[0]?.text.includes(new URL(route.url('/')).host) ?? false;
+  return view && ours && view.state !== 'running' ? view : undefined;
 }
 
 /** Sets the test address to a page the PAC sends through `route`, opens the popup and presses the button. */
 async function startFromPopup(ctx: ScenarioContext, route: Route): Promise<Page> {
   const b = ctx.stack.browser;
+  // The test tab opens in the last focused window: not one of the earlier scenarios' private contexts.
+  await b.closeFreshPages();
   await saveSettings(await b.messagingPage(), { testUrl: route.url('/hello.txt') });
   const popup = await b.openExtensionPage(POPUP_PATH);
   await popup.setViewport({ width: 400, height: 900 });
@@ -79,7 +82,7 @@ export function describeSignInTest(ctx: ScenarioContext): void {
       const route = ctx.stack.route('signinok');
       await seedCredential(await ctx.stack.browser.messagingPage(), { port: route.port, username: ALICE.user, password: ALICE.password });
       const popup = await startFromPopup(ctx, route);
-      const report = await waitUntil(() => readFinishedReport(popup), 30_000, 'the sign-in test report');
+      const report = await waitUntil(() => readFinishedReport(popup, route), 30_000, 'the sign-in test report');
       ctx.facts['signIn.ok'] = report.steps.map((s) => s.kind);
       expect(report.state).toBe('passed');
       expect(report.steps.map((s) => s.kind)).toEqual(['opened', 'challenged', 'answered-saved', 'accepted', 'loaded']);
@@ -100,7 +103,7 @@ export function describeSignInTest(ctx: ScenarioContext): void {
       const popup = await startFromPopup(ctx, route);
       const prompt = await b.waitForPrompt(20_000);
       await cancelPromptWithEsc(prompt);
-      const report = await waitUntil(() => readFinishedReport(popup), 30_000, 'the sign-in test report');
+      const report = await waitUntil(() => readFinishedReport(popup, route), 30_000, 'the sign-in test report');
       ctx.facts['signIn.refused'] = report.steps.map((s) => s.kind);
       expect(report.state).toBe('failed');
       const kinds = report.steps.map((s) => s.kind);
@@ -118,7 +121,7 @@ export function describeSignInTest(ctx: ScenarioContext): void {
     it('S3. an unreachable proxy: not reached, with the cause and fix', async () => {
       const route = ctx.stack.route('signindead');
       const popup = await startFromPopup(ctx, route);
-      const report = await waitUntil(() => readFinishedReport(popup), 30_000, 'the sign-in test report');
+      const report = await waitUntil(() => readFinishedReport(popup, route), 30_000, 'the sign-in test report');
       ctx.facts['signIn.unreachable'] = report.steps.map((s) => s.text);
       expect(report.state).toBe('failed');
       expect(report.steps.map((s) => s.kind)).toEqual(['opened', 'not-reached']);

@@ -93,6 +93,7 @@ class Chromium implements ChromiumUnderTest {
     reportName: /Browser: Chrom(e|ium) \d+/,
     holdsAnswersWhileOthersWait: false,
     wakesForEveryResponse: false,
+    resendsGivenPasswordUnderLoad: true,
   } as const;
   readonly #contexts: BrowserContext[] = [];
   #messaging: Page | undefined;
@@ -125,6 +126,10 @@ class Chromium implements ChromiumUnderTest {
     const context = await this.browser.createBrowserContext();
     this.#contexts.push(context);
     return context.newPage();
+  }
+
+  async closeFreshPages(): Promise<void> {
+    for (const context of this.#contexts.splice(0)) await context.close().catch(() => undefined);
   }
 
   async openExtensionPage(path: string): Promise<Page> {

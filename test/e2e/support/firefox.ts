@@ -137,6 +137,7 @@ class Firefox implements FirefoxUnderTest {
     // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
     holdsAnswersWhileOthersWait: true,
     wakesForEveryResponse: true,
+    resendsGivenPasswordUnderLoad: false,
   } as const;
   extensionId = '';
   #browser: Browser | undefined;
@@ -200,6 +201,11 @@ class Firefox implements FirefoxUnderTest {
    * process has already met is made fresh by a relaunch on the same profile.
    * docs/browser-behaviour.md#credential-caches
    */
+  /** Firefox's fresh pages are tabs of the one profile (a relaunch gives a fresh challenge): nothing to close. */
+  closeFreshPages(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async freshPage(proxyPort: number): Promise<Page> {
     if (this.#challenged.has(proxyPort)) await this.relaunch();
     this.#challenged.add(proxyPort);

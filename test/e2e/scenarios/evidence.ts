@@ -69,6 +69,8 @@ export function describeEvidence(ctx: ScenarioContext): void {
       await ext.evaluate(() => console.warn('pk-evidence-marker'));
       const kept = await dumpKept(ext);
 
+      // Again, in case a scenario before changed where downloads go.
+      await b.allowDownloads(ctx.downloads);
       const options = await b.openExtensionPage(OPTIONS_PATH);
       await options.waitForSelector('[data-testid=log-row]');
       await filterOptionsLog(options, {});

@@ -1,9 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { findSecrets, listSecrets } from '../support/accounts';
 import { OPTIONS_PATH } from '../support/extension';
-import { copyAdminReport, filterOptionsLog, waitForDownload } from '../support/steps';
+import { copyAdminReport, filterOptionsLog, waitUntil } from '../support/steps';
 import type { ScenarioContext } from './context';
 
 /** Everything the extension keeps, as text: storage areas and every IndexedDB store of its origin. */
@@ -69,18 +68,37 @@ export function describeEvidence(ctx: ScenarioContext): void {
       await ext.evaluate(() => console.warn('pk-evidence-marker'));
       const kept = await dumpKept(ext);
 
-      // Again, in case a scenario before changed where downloads go.
-      await b.allowDownloads(ctx.downloads);
       const options = await b.openExtensionPage(OPTIONS_PATH);
       await options.waitForSelector('[data-testid=log-row]');
       await filterOptionsLog(options, {});
       await options.bringToFront();
-      let before = new Set(await readdir(ctx.downloads));
+      // Chromium lets an extension page download only so many files (scenario 3 already saved two), so the exports are
+      // read as the page hands them to the download: the blob behind each, by the name it gives it.
+      await options.evaluate(() => {
+        const kept: Record<string, Blob> = {};
+        (globalThis as unknown as { pkExports: Record<string, Blob> }).pkExports = kept;
+        const create = URL.createObjectURL.bind(URL);
+        URL.createObjectURL = (blob: Blob | MediaSource) => {
+          const url = create(blob);
+          if (blob instanceof Blob) kept[blob.type] = blob;
+          return url;
+        };
+      });
       await options.click('[data-testid=export-json]');
-      const json = await waitForDownload(ctx.downloads, /\.json$/, before);
-      before = new Set(await readdir(ctx.downloads));
       await options.click('[data-testid=export-csv]');
-      const csv = await waitForDownload(ctx.downloads, /\.csv$/, before);
+      const exports = await waitUntil(
+        () =>
+          options.evaluate(async () => {
+            const kept = (globalThis as unknown as { pkExports: Record<string, Blob> }).pkExports;
+            const types = Object.keys(kept);
+            if (!types.some((t) => t.includes('json')) || !types.some((t) => t.includes('csv'))) return undefined;
+            return Object.fromEntries(await Promise.all(types.map(async (t) => [t, await kept[t]!.text()] as const)));
+          }),
+        15_000,
+        'both exports',
+      );
+      const json = { name: 'export (JSON)', text: Object.entries(exports).find(([t]) => t.includes('json'))![1] };
+      const csv = { name: 'export (CSV)', text: Object.entries(exports).find(([t]) => t.includes('csv'))![1] };
       const report = await copyAdminReport(options);
       await options.close();
       const consoleText = await waitForMarker(() => b.consoleText());

@@ -32,7 +32,8 @@ describe.concurrent.each(BROWSER_NAMES)('%s', (name) => {
     describeSignInTest(ctx);
     // Last: it looks at what the whole run left behind.
     describeEvidence(ctx);
+    // A browser, squid and policy file of its own (scenarios/policy.ts), after the others: a policy file is read by
+    // every browser of that kind started (or, in Chromium, running) while it exists, so none of the others may overlap it.
+    describePolicy(name);
   });
-  // A browser, squid and policy file of its own (scenarios/policy.ts): the other scenarios never see the policy.
-  describePolicy(name);
 });

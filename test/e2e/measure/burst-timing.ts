@@ -77,10 +77,13 @@ async function main() {
   }
 }
 
+// Everything main() started is stopped by then, so Node ends by itself with this code.
 void main().then(
-  () => process.exit(0),
+  () => {
+    process.exitCode = 0;
+  },
   (error: unknown) => {
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

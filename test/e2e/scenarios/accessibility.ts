@@ -42,7 +42,7 @@ let axeSource: Promise<string> | undefined;
 /**
  * Runs axe-core on the page as it is now. Extension pages forbid inline
  * scripts, so the library goes in through `evaluate`, not a script tag
- * (shared/E2E.md).
+ * (docs/browser-behaviour.md#extension-page-scripts).
  */
 async function runAxe(page: Page): Promise<Violation[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -119,7 +119,7 @@ async function readDialog(prompt: Page): Promise<{ count: number; name: string; 
   });
 }
 
-/** Presses a key where a closing window may cut the key-up short (shared/E2E.md). */
+/** Presses a key where a closing window may cut the key-up short (docs/browser-behaviour.md#closing-window-keys). */
 async function pressClosing(page: Page, key: 'Enter' | 'Escape'): Promise<void> {
   await page.keyboard.press(key).catch((error: unknown) => {
     if (page.isClosed() || (error instanceof Error && error.name === 'TargetCloseError')) return;

@@ -243,7 +243,12 @@ class Firefox implements FirefoxUnderTest {
       if (page !== undefined) return page;
       await sleep(200);
     }
-    throw new Error(`no prompt window within ${timeoutMs} ms`);
+    const open = await Promise.all(
+      (await this.browser.pages()).map(async (p) => (await readLocation(p))?.href ?? `${p.url()} (not answering)`),
+    );
+    throw new Error(
+      `no prompt window within ${timeoutMs} ms; background ${(await this.isBackgroundRunning()) ? 'running' : 'stopped'}; pages: ${open.join(', ')}`,
+    );
   }
 
   async countPromptWindows(): Promise<number> {
@@ -342,13 +347,15 @@ class Firefox implements FirefoxUnderTest {
   }
 
   /** The prompt popup's page.url() can read about:blank, so each page is asked itself. */
+  /**
+   * Every page is asked at once: a page whose navigation waits on a challenge
+   * can stall an evaluate for the whole 2 s bound, and asked one after another
+   * a few such pages made a single pass outlast waitForPrompt's deadline.
+   */
   async #findPromptPages(): Promise<Page[]> {
-    const found: Page[] = [];
-    for (const page of await this.browser.pages()) {
-      const href = (await readLocation(page))?.href ?? page.url();
-      if (href.startsWith(this.extensionUrl(PROMPT_PATH))) found.push(page);
-    }
-    return found;
+    const pages = await this.browser.pages();
+    const hrefs = await Promise.all(pages.map(async (page) => (await readLocation(page))?.href ?? page.url()));
+    return pages.filter((_, i) => hrefs[i]!.startsWith(this.extensionUrl(PROMPT_PATH)));
   }
 
   /**

@@ -1,4 +1,8 @@
+import type { KeyValueArea } from '../storage/key-value-area';
 import type { BackgroundApi } from './background-api';
+
+/** storage.session: the toolbar icon the browser shows now (ToolbarBadge). */
+const ICON_KEY = 'toolbarIcon';
 
 export interface BadgeState {
   /** Challenges waiting for the user. */
@@ -47,13 +51,39 @@ export function iconStateOf(state: BadgeState): IconState {
  * red) while a proxy is locked, or "!" (amber) when a saved credential was
  * refused and needs the user's attention. The icon repeats the badge in
  * shape, so neither colour nor the few pixels of the badge carry it alone.
+ *
+ * Only what changed is sent to the browser: Chrome's `action.setIcon` reads
+ * and decodes each of the four files in the worker itself, which measured
+ * 10–25 ms of a cold worker's first answer (docs/browser-behaviour.md#action-seticon),
+ * and the badge is refreshed at every tracked request's end.
  */
-export function showBadge(api: Pick<BackgroundApi, 'action' | 'i18n'>, state: BadgeState): void {
-  const { action } = api;
-  const { waiting, anyRejected, anyLocked } = state;
-  const text = waiting > 0 ? String(waiting) : anyLocked ? api.i18n.getMessage('badgeLocked') || 'LOCK' : anyRejected ? '!' : '';
-  const color = waiting > 0 ? '#b3261e' : anyLocked ? '#7f1d1d' : '#b26a00';
-  void action.setBadgeBackgroundColor({ color }).catch(() => undefined);
-  void action.setBadgeText({ text }).catch(() => undefined);
-  void action.setIcon({ path: ICON_SETS[iconStateOf(state)] }).catch(() => undefined);
+export class ToolbarBadge {
+  #shown: { readonly text?: string; readonly color?: string; readonly icon?: IconState } | undefined;
+
+  /** `session` keeps the icon last set, which the browser keeps showing when the background stops and starts again. */
+  constructor(
+    private readonly api: Pick<BackgroundApi, 'action' | 'i18n'>,
+    private readonly session?: KeyValueArea,
+  ) {}
+
+  /** Reads the icon a previous start left, so a start that finds nothing changed sets none. */
+  async restore(): Promise<void> {
+    const stored = (await this.session?.get(ICON_KEY))?.[ICON_KEY];
+    if (this.#shown === undefined && typeof stored === 'string' && stored in ICON_SETS) this.#shown = { icon: stored as IconState };
+  }
+
+  show(state: BadgeState): void {
+    const { action } = this.api;
+    const { waiting, anyRejected, anyLocked } = state;
+    const text = waiting > 0 ? String(waiting) : anyLocked ? this.api.i18n.getMessage('badgeLocked') || 'LOCK' : anyRejected ? '!' : '';
+    const color = waiting > 0 ? '#b3261e' : anyLocked ? '#7f1d1d' : '#b26a00';
+    const icon = iconStateOf(state);
+    const shown = this.#shown;
+    this.#shown = { text, color, icon };
+    if (shown?.color !== color) void action.setBadgeBackgroundColor({ color }).catch(() => undefined);
+    if (shown?.text !== text) void action.setBadgeText({ text }).catch(() => undefined);
+    if (shown?.icon === icon) return;
+    void action.setIcon({ path: ICON_SETS[icon] }).catch(() => undefined);
+    void this.session?.set({ [ICON_KEY]: icon }).catch(() => undefined);
+  }
 }

@@ -126,25 +126,25 @@ export class Vault {
 
   /** Never rejects for a key or an entry: what cannot be used is in `problems`. Rejects only when storage itself cannot be read. */
   load(): Promise<VaultLoad> {
+    // Both scopes at once, and each scope's entries at once: a woken background waits on this before its first answer.
     return this.#serialise(async () => {
-      const credentials: Credential[] = [];
-      const problems: VaultProblem[] = [];
-      for (const scope of ['device', 'session'] as const) {
-        const read = classifyDoc(await this.#stored(scope));
-        if (read.kind === 'unreadable') problems.push(problemOf('vaultUnreadable', scope));
-        if (read.kind === 'newer') problems.push(problemOf('vaultNewer', scope));
-        if (read.kind !== 'current' && read.kind !== 'older') continue;
-        if (read.entries.length === 0) continue;
-        const key = await readKey(this.#keys[scope]);
-        const entries = read.kind === 'older' ? await this.#migrateOnLoad(scope, read, key) : read.entries;
-        for (const raw of entries) {
-          const opened = await openEntry(raw, scope, key);
-          if ('credential' in opened) credentials.push(opened.credential);
-          else problems.push(opened.problem);
-        }
-      }
-      return { credentials, problems };
+      const scopes = await Promise.all((['device', 'session'] as const).map((scope) => this.#loadScope(scope)));
+      return { credentials: scopes.flatMap((s) => s.credentials), problems: scopes.flatMap((s) => s.problems) };
     });
+  }
+
+  async #loadScope(scope: StoredScope): Promise<VaultLoad> {
+    const read = classifyDoc(await this.#stored(scope));
+    if (read.kind === 'unreadable') return { credentials: [], problems: [problemOf('vaultUnreadable', scope)] };
+    if (read.kind === 'newer') return { credentials: [], problems: [problemOf('vaultNewer', scope)] };
+    if ((read.kind !== 'current' && read.kind !== 'older') || read.entries.length === 0) return { credentials: [], problems: [] };
+    const key = await readKey(this.#keys[scope]);
+    const entries = read.kind === 'older' ? await this.#migrateOnLoad(scope, read, key) : read.entries;
+    const opened = await Promise.all(entries.map((raw) => openEntry(raw, scope, key)));
+    return {
+      credentials: opened.flatMap((o) => ('credential' in o ? [o.credential] : [])),
+      problems: opened.flatMap((o) => ('problem' in o ? [o.problem] : [])),
+    };
   }
 
   /** Inserts or replaces the credential in its scope's area (and removes it from the other). */

@@ -13,3 +13,25 @@ export async function recordBackgroundStart(session: KeyValueArea, now: number):
   const starts = Array.isArray(stored) ? stored.filter((t): t is number => typeof t === 'number') : [];
   await session.set({ [STARTS_KEY]: [...starts, now].slice(-KEEP) });
 }
+
+/**
+ * How long one start took, in ms since the browser began starting the worker
+ * or event page (`performance.now()`): its scripts evaluated, its listeners
+ * registered, and the credentials, settings and answer memory in memory.
+ * The last few are kept beside the starts (`npm run bench` reads them; the
+ * cold-wake figures in docs/benchmarks.md are split by them).
+ */
+export interface StartTimings {
+  readonly scriptMs: number;
+  readonly listenersMs: number;
+  readonly readyMs: number;
+}
+export const START_TIMINGS_KEY = 'backgroundStartTimings';
+
+export async function recordStartTimings(session: KeyValueArea, timings: StartTimings): Promise<void> {
+  const stored = (await session.get(START_TIMINGS_KEY))[START_TIMINGS_KEY];
+  const kept = Array.isArray(stored)
+    ? stored.filter((t): t is StartTimings => typeof (t as StartTimings | null)?.readyMs === 'number')
+    : [];
+  await session.set({ [START_TIMINGS_KEY]: [...kept, timings].slice(-KEEP) });
+}

@@ -110,6 +110,16 @@ export async function readBackgroundStarts(page: Page): Promise<number[]> {
   return Array.isArray(starts) ? (starts as number[]) : [];
 }
 
+/** How long each recent start of the background took (lifecycle.ts StartTimings), oldest first. */
+export async function readStartTimings(page: Page): Promise<{ scriptMs: number; listenersMs: number; readyMs: number }[]> {
+  const timings = await page.evaluate(async () => {
+    const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } })
+      .chrome;
+    return (await api.storage.session.get('backgroundStartTimings'))['backgroundStartTimings'];
+  });
+  return Array.isArray(timings) ? (timings as { scriptMs: number; listenersMs: number; readyMs: number }[]) : [];
+}
+
 /** The action badge text ("" / a count / "!"), read from one of the extension's own pages. */
 export function readBadgeText(page: Page): Promise<string> {
   return page.evaluate(() =>

@@ -89,6 +89,25 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       const kept = await starts();
       expect([...kept].sort((a, b) => a - b)).toEqual(kept);
     });
+
+    it('notes how long each start took, in order, past an unreadable entry, keeping the last 20', async () => {
+      await fakeBrowser.storage.session.set({ backgroundStartTimings: ['garbage', null, { readyMs: 'soon' }] });
+      const timings = async () =>
+        ((await fakeBrowser.storage.session.get('backgroundStartTimings'))['backgroundStartTimings'] ?? []) as {
+          scriptMs: number;
+          listenersMs: number;
+          readyMs: number;
+        }[];
+      let world = startFreshBackground(path);
+      await eventually(async () => expect(await timings()).toHaveLength(1));
+      const [first] = await timings();
+      expect(first!.scriptMs).toBeLessThanOrEqual(first!.listenersMs);
+      expect(first!.listenersMs).toBeLessThanOrEqual(first!.readyMs);
+      for (let i = 2; i <= 21; i++) {
+        world = restartBackground(world);
+        await eventually(async () => expect(await timings()).toHaveLength(Math.min(i, 20)));
+      }
+    });
   });
 
   describe('challenges', () => {

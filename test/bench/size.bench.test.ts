@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, posix, resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { CHROME_DIST, FIREFOX_DIST } from '../e2e/support/extension';
+import { build } from 'vite';
+import { CHROME_DIST, FIREFOX_DIST, REPO_ROOT } from '../e2e/support/extension';
+import { bytesByGroup } from './source-shares';
 import { recordFigures, type TableRow } from './figures';
 
 /**
@@ -83,6 +86,23 @@ async function measure(dist: string) {
   return out;
 }
 
+/** The Chrome build again, with source maps, into a folder of its own: which parts of the tree the background's bytes come from. */
+async function backgroundShares(): Promise<Map<string, number>> {
+  const outDir = await mkdtemp(join(tmpdir(), 'pk-bench-size-'));
+  try {
+    await build({
+      root: REPO_ROOT,
+      configFile: resolve(REPO_ROOT, 'vite.config.ts'),
+      mode: 'chrome',
+      logLevel: 'silent',
+      build: { outDir, sourcemap: true, emptyOutDir: true },
+    });
+    return await bytesByGroup(outDir, await entryFiles(outDir, [await backgroundScript(outDir)]));
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
 it('gzip bytes of each entry (JS + CSS) in both builds', async () => {
   const chrome = await measure(CHROME_DIST);
   const firefox = await measure(FIREFOX_DIST);
@@ -94,7 +114,17 @@ it('gzip bytes of each entry (JS + CSS) in both builds', async () => {
     baseline: `raw ${kB(chrome[name]!.rawBytes)}, ${chrome[name]!.files} files`,
     ...(TARGETS[name] === undefined ? {} : { target: `≤ ${kB(TARGETS[name])}` }),
   }));
-  await recordFigures('size', { chrome, firefox, root: dirname(CHROME_DIST) }, rows);
+  const shares = await backgroundShares();
+  const ownBytes = [...shares].filter(([g]) => g.startsWith('src/')).reduce((sum, [, b]) => sum + b, 0);
+  const total = [...shares.values()].reduce((sum, b) => sum + b, 0);
+  const top = [...shares].sort((a, b) => b[1] - a[1]);
+  rows.push({
+    figure: 'background, what its minified bytes are made of (chromium build, from source maps)',
+    browser: 'both',
+    value: top.map(([g, b]) => `${g} ${kB(b)}`).join(', '),
+    baseline: `our own code ${kB(ownBytes)} of ${kB(total)} (${Math.round((ownBytes / total) * 100)} %)`,
+  });
+  await recordFigures('size', { chrome, firefox, root: dirname(CHROME_DIST), backgroundBytesByGroup: Object.fromEntries(top) }, rows);
   expect(chrome['background']!.files).toBeGreaterThan(1);
   expect(firefox['prompt']!.gzipBytes).toBeGreaterThan(0);
 });

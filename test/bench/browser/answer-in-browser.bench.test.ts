@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { ALICE } from '../../e2e/support/accounts';
 import { BROWSER_NAMES, type BrowserName, type BrowserUnderTest } from '../../e2e/support/browser';
 import { asFirefox } from '../../e2e/support/firefox';
-import { readBackgroundStarts, seedCredential, sendFromPage } from '../../e2e/support/messages';
+import { readBackgroundStarts, readLogOf, readStartTimings, seedCredential, sendFromPage } from '../../e2e/support/messages';
 import { makePacUrl } from '../../e2e/support/pac';
 import { sleep } from '../../e2e/support/ports';
 import { startStack, type Route, type RouteSpec, type Stack } from '../../e2e/support/stack';
@@ -21,7 +21,15 @@ const ROUNDS = 20;
 const IDLE_LOADS = 100;
 const FIREFOX_IDLE_MS = 500;
 
+const medianOf = (splits: readonly ColdSplit[], key: keyof ColdSplit) =>
+  median(splits.flatMap((s) => (typeof s[key] === 'number' ? [s[key]] : [])));
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+interface ColdSplit {
+  scriptMs?: number;
+  listenersMs?: number;
+  readyMs?: number;
+  answerMs?: number | undefined;
+}
 type Arm = 'warm' | 'cold' | 'load' | 'open' | 'devtools' | 'unverified';
 /**
  * Chromium: one squid port per arm, a fresh context each round (its own
@@ -100,6 +108,19 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
     }
   }
 
+  /**
+   * Where a cold round's time went, read after it from the background's own
+   * notes: its scripts evaluated, its listeners registered and its loads done
+   * (ms since the browser began starting it), and the answer's own wait on
+   * them (the log record's answerMs, from the challenge to the answer).
+   */
+  async function readColdSplit(proxy: string): Promise<ColdSplit> {
+    const ext = await stack.browser.messagingPage();
+    const timing = (await readStartTimings(ext)).at(-1);
+    const answered = (await readLogOf(ext, proxy)).filter((r) => r.outcome === 'answered-saved').sort((a, b) => a.time - b.time);
+    return { ...(timing ?? {}), answerMs: answered.at(-1)?.answerMs };
+  }
+
   /** Firefox's warm rounds also start from a relaunched browser, so that warm and cold differ only in the event page. */
   async function makeWarm(): Promise<void> {
     const browser = stack.browser;
@@ -116,6 +137,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
     const warm: { pageMs: number; gapMs?: number }[] = [];
     const cold: { answered: boolean; stoppedBefore: boolean; pageMs: number; gapMs?: number; status: number | string }[] = [];
     const unverified: { pageMs: number; gapMs?: number }[] = [];
+    const coldSplits: ColdSplit[] = [];
     const warmStatuses: (number | string)[] = [];
     await alternate(ROUNDS, {
       ...(name === 'chromium'
@@ -147,6 +169,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           const { status, pageMs } = await timedLoad(page, url);
           const gapMs = status === 200 ? await waitForAnswerGap(stack.squid, route.port, url) : undefined;
           cold.push({ answered: status === 200, stoppedBefore, pageMs, status, ...(gapMs === undefined ? {} : { gapMs }) });
+          if (status === 200) coldSplits.push(await readColdSplit(route.proxy));
           return pageMs;
         } finally {
           await closePage(stack.browser, page);
@@ -179,6 +202,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
         pageColdVsWarm: page,
         gapColdVsWarm: gap,
         ...(unverified.length > 0 ? { unverifiedGapMs: unverifiedGap, pageUnverifiedVsWarm: firstUse } : {}),
+        coldSplits,
         pageAddedMs: Math.round((page.medianMs - page.baselineMedianMs) * 10) / 10,
         gapAddedMs: Math.round((gap.medianMs - gap.baselineMedianMs) * 10) / 10,
       },
@@ -209,6 +233,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           value: `+${fmtMs(gap.medianMs - gap.baselineMedianMs)} (${fmtRatio(gap.ratio)})`,
           baseline: `warm ${fmtMs(gap.baselineMedianMs)}, cold ${fmtMs(gap.medianMs)}`,
           target: '≤ 20 ms',
+        },
+        {
+          figure:
+            'cold wake, where it goes (medians, ms since the browser began starting the background): scripts evaluated / listeners registered / loads done; the answer waited',
+          browser: name,
+          value: `${fmtMs(medianOf(coldSplits, 'scriptMs'))} / ${fmtMs(medianOf(coldSplits, 'listenersMs'))} / ${fmtMs(medianOf(coldSplits, 'readyMs'))}; ${fmtMs(medianOf(coldSplits, 'answerMs'))}`,
+          baseline: `${coldSplits.length} cold rounds`,
         },
         ...(unverified.length === 0
           ? []

@@ -65,6 +65,9 @@ type Record_ = (outcome: Outcome, extra?: LogExtra) => void;
 /** How sending a credential for one request went: sent, or why not (verifier.ts). */
 type SendResult = WaitEnd;
 
+/** What carrying out a decision came to: the browser's answer, or deciding again. */
+type Acted = AuthAnswer | { retry: Retry };
+
 /** What the next decision for a request starts from. */
 interface Retry {
   readonly context: JoinContext;
@@ -72,10 +75,13 @@ interface Retry {
   readonly askFirst: boolean;
 }
 
-/** A password sent for a request, with where it went (the verifier's gate: proxy, realm, credential). */
-function answerFor(challenge: Challenge, credentialId: string, username: string): SuppliedAnswer {
-  const { challenger: proxy, realm, scheme } = challenge;
-  return { credentialId, username, proxy, realm, scheme, gate: gateKey(promptKey(proxy, realm), credentialId) };
+/** The verifier's gate for one proxy, realm and account, with what it was made from. */
+interface NamedGate {
+  readonly host: string;
+  readonly port: number;
+  readonly realm: string;
+  readonly credentialId: string;
+  readonly gate: string;
 }
 
 /** The page or the user cancelled the request (Chromium net::ERR_ABORTED, Firefox NS_BINDING_ABORTED / NS_ERROR_ABORT). */
@@ -85,6 +91,7 @@ function isAbort(error: string): boolean {
 
 const DEFAULT: AuthAnswer = { kind: 'default' };
 const CANCEL: AuthAnswer = { kind: 'cancel' };
+const SEND: SendResult = { kind: 'send' };
 
 /**
  * The answerer: turns one onAuthRequired event into an answer. Browser-neutral;
@@ -94,13 +101,31 @@ const CANCEL: AuthAnswer = { kind: 'cancel' };
  */
 export class Answerer {
   #memoryLoad: Promise<void> | undefined;
+  /**
+   * Each load of `#loads()` as last seen resolved: the same promise is not
+   * awaited again, since every await costs each challenge a turn of the
+   * microtask queue.
+   */
+  #loadsDone: readonly Promise<unknown>[] = [];
   /** Credentials that met a 401 after we sent them; until the user re-enters or edits them (memory only: a restart probes once more). */
   readonly #doubted = new Set<string>();
+  /** The last gate named: challenges come in runs for one proxy, realm and account, and its key need not be written (and hashed) anew. */
+  #lastGate: NamedGate | undefined;
 
   constructor(private readonly deps: AnswererDeps) {}
 
   /** Credentials, settings and the answer memory in memory: one shared load, after which every read is synchronous. */
   ready(): Promise<unknown> {
+    return Promise.all(this.#loads());
+  }
+
+  /**
+   * The loads `ready()` waits for, asked for again each time: a load that
+   * failed (the key store refused, settings unreadable) is started again by
+   * the next caller, and a reload (device key unlocked, policy changed) is a
+   * new promise to wait for.
+   */
+  #loads(): readonly Promise<unknown>[] {
     const { deps } = this;
     this.#memoryLoad ??= deps.memory.load().then((loaded) => {
       deps.standings.adopt(loaded);
@@ -108,7 +133,7 @@ export class Answerer {
       // Answers a previous background sent and never heard back about: their next challenge is a refusal.
       for (const [requestId, answer] of loaded.pending) deps.tracker.restore(requestId, answer, deps.now());
     });
-    return Promise.all([deps.store.ready(), deps.settingsReady(), this.#memoryLoad]);
+    return [deps.store.ready(), deps.settingsReady(), this.#memoryLoad];
   }
 
   async answer(details: unknown): Promise<AuthAnswer> {
@@ -116,7 +141,13 @@ export class Answerer {
     if (!challenge) return DEFAULT;
     const { deps } = this;
     const started = deps.now();
-    await this.ready();
+    // Like `await this.ready()`, without waiting again on a load already seen done.
+    const loads = this.#loads();
+    const waits = loads.filter((load, i) => load !== this.#loadsDone[i]);
+    if (waits.length > 0) {
+      await (waits.length === 1 ? waits[0] : Promise.all(waits));
+      this.#loadsDone = loads;
+    }
     // A site's 401 is the browser's and the user's; we only note one on a request we answered for its proxy.
     if (!challenge.isProxy) return this.#siteChallenge(challenge);
     const settings = deps.settings();
@@ -132,26 +163,26 @@ export class Answerer {
         : decide({
             challenge,
             track,
-            credentials: deps.store.list(),
+            credentials: deps.store.listFor(challenge.challenger),
             attemptCap: settings.attemptCap,
             proxy: deps.standings.stateOf(challenge.challenger),
             digestCredentialIds: deps.standings.digestCredentialIds(),
             doubtedCredentialIds: this.#doubted,
           });
-      const acted = await this.#act(decision, challenge, started, record, next.context);
+      // Answered from memory, nothing to wait for: no await (and no turn of the microtask queue) on the way.
+      const pending = this.#act(decision, challenge, started, record, next.context);
+      const acted = pending instanceof Promise ? await pending : pending;
       if (!('retry' in acted)) return acted;
       next = acted.retry;
     }
   }
 
-  /** Carries out one decision; a password refused (or doubted) while this request waited on it means deciding again. */
-  async #act(
-    decision: Decision,
-    challenge: Challenge,
-    started: number,
-    record: Record_,
-    context: JoinContext,
-  ): Promise<AuthAnswer | { retry: Retry }> {
+  /**
+   * Carries out one decision; a password refused (or doubted) while this
+   * request waited on it means deciding again. A promise only where there is
+   * something to wait for (the prompt, the proxy's verdict on a probe).
+   */
+  #act(decision: Decision, challenge: Challenge, started: number, record: Record_, context: JoinContext): Acted | Promise<Acted> {
     switch (decision.kind) {
       case 'ignore':
       case 'site-after-proxy':
@@ -167,8 +198,8 @@ export class Answerer {
         record('locked');
         return CANCEL;
       case 'supply': {
-        const { credential } = decision;
-        return this.#answerWith(challenge, { ...credential, credentialId: credential.id }, 'answered-saved', started, record);
+        const { id, username, password } = decision.credential;
+        return this.#answerWith(challenge, { credentialId: id, username, password }, 'answered-saved', started, record);
       }
       case 'prompt': {
         const notice = decision.reason === 'no-credential' ? context.notice : decision.reason;
@@ -203,16 +234,29 @@ export class Answerer {
    * Answers with a credential once the verifier lets this request have it
    * (#send); a refusal or doubt on the way means deciding again.
    */
-  async #answerWith(
+  #answerWith(
     challenge: Challenge,
     credential: { readonly credentialId: string; readonly username: string; readonly password: string },
     outcome: 'answered-saved' | 'answered-prompt',
     started: number,
     record: Record_,
-  ): Promise<AuthAnswer | { retry: Retry }> {
-    const { username, password } = credential;
+  ): Acted | Promise<Acted> {
     // A typed password is sent to requests that are all waiting with us already: no burst follows it.
-    const sent = await this.#send(challenge, credential.credentialId, username, outcome === 'answered-saved');
+    const sent = this.#send(challenge, credential.credentialId, credential.username, outcome === 'answered-saved');
+    if (sent instanceof Promise) return sent.then((end) => this.#afterSend(challenge, credential, outcome, started, record, end));
+    return this.#afterSend(challenge, credential, outcome, started, record, sent);
+  }
+
+  /** What sending came to: the password for the browser, the request ended unanswered, or deciding again. */
+  #afterSend(
+    challenge: Challenge,
+    credential: { readonly username: string; readonly password: string },
+    outcome: 'answered-saved' | 'answered-prompt',
+    started: number,
+    record: Record_,
+    sent: SendResult,
+  ): Acted {
+    const { username, password } = credential;
     if (sent.kind === 'gone') return DEFAULT;
     if (sent.kind === 'held-back') return this.#holdBack(record);
     if (sent.kind !== 'send') return { retry: this.#retryAfter(challenge, sent, username) };
@@ -239,14 +283,31 @@ export class Answerer {
 
   /**
    * Sends a credential for one request, or waits until the proxy has judged
-   * the same password on another request (verifier.ts). Resolves `send` when
-   * the caller may answer with it now.
+   * the same password on another request (verifier.ts). `send` when the
+   * caller may answer with it now; a promise of the end only if it waits.
    */
-  async #send(challenge: Challenge, credentialId: string, username: string, holdForBurst: boolean): Promise<SendResult> {
+  #send(challenge: Challenge, credentialId: string, username: string, holdForBurst: boolean): SendResult | Promise<SendResult> {
+    const { challenger: proxy, realm, scheme } = challenge;
+    const answer: SuppliedAnswer = { credentialId, username, proxy, realm, scheme, gate: this.#gateFor(challenge, credentialId) };
+    const admission = this.deps.verifier.admit(answer.gate, challenge.requestId, holdForBurst);
+    if (admission.kind === 'wait') return admission.until.then((end) => this.#supplied(challenge, answer, end));
+    return this.#supplied(challenge, answer, SEND);
+  }
+
+  /** The verifier's gate a password goes through (proxy, realm, credential). */
+  #gateFor(challenge: Challenge, credentialId: string): string {
+    const { challenger, realm } = challenge;
+    const { host, port } = challenger;
+    const last = this.#lastGate;
+    if (last?.host === host && last.port === port && last.realm === realm && last.credentialId === credentialId) return last.gate;
+    const gate = gateKey(promptKey(challenger, realm), credentialId);
+    this.#lastGate = { host, port, realm, credentialId, gate };
+    return gate;
+  }
+
+  /** The verifier let this request have the password: it is tracked as sent, and kept until the verdict if that is still out. */
+  #supplied(challenge: Challenge, answer: SuppliedAnswer, end: SendResult): SendResult {
     const { deps } = this;
-    const answer = answerFor(challenge, credentialId, username);
-    const admission = deps.verifier.admit(answer.gate, challenge.requestId, holdForBurst);
-    const end: SendResult = admission.kind === 'wait' ? await admission.until : { kind: 'send' };
     if (end.kind !== 'send') return end;
     deps.tracker.recordSupplied(challenge.requestId, answer);
     // A probe's verdict must survive a restart of the background (answer-memory.ts).
@@ -254,12 +315,7 @@ export class Answerer {
     return end;
   }
 
-  async #waitForPrompt(
-    challenge: Challenge,
-    started: number,
-    record: Record_,
-    context: JoinContext,
-  ): Promise<AuthAnswer | { retry: Retry }> {
+  async #waitForPrompt(challenge: Challenge, started: number, record: Record_, context: JoinContext): Promise<Acted> {
     const { deps } = this;
     const joined = deps.board.join(challenge, context);
     record('prompted', context.rejection ? { afterRejection: true } : {});

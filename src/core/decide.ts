@@ -30,6 +30,9 @@ export type Decision =
   | { readonly kind: 'supply'; readonly attempt: number; readonly credential: Credential; readonly refused?: SuppliedAnswer }
   | { readonly kind: 'prompt'; readonly attempt: number; readonly reason: PromptReason; readonly refused?: SuppliedAnswer };
 
+/** A decision on a proxy's challenge: the ones that can carry the refusal it is. */
+type ProxyDecision = Exclude<Decision, { readonly kind: 'ignore' | 'site-after-proxy' }>;
+
 export interface ProxyState {
   readonly locked: boolean;
   readonly held: boolean;
@@ -39,6 +42,7 @@ export interface DecisionInput {
   readonly challenge: Challenge;
   /** The request's track after counting this challenge. */
   readonly track: RequestTrack;
+  /** The saved credentials; only those for the challenger matter (the store's `listFor` gives just those). */
   readonly credentials: readonly Credential[];
   readonly attemptCap: number;
   /** The challenger's standing (refusal-guard.ts), after this challenge's refusal if it is one. */
@@ -64,26 +68,32 @@ export function findRefusal(challenge: Challenge, track: RequestTrack): Supplied
 }
 
 export function decide(input: DecisionInput): Decision {
-  const { challenge, track, credentials, attemptCap } = input;
+  const { challenge, track } = input;
   if (!challenge.isProxy) {
     // A site's own 401 is not ours: the browser (and the user) handle it.
     return track.supplied ? { kind: 'site-after-proxy', supplied: track.supplied } : { kind: 'ignore' };
   }
-  const attempt = track.attempts;
   const refused = findRefusal(challenge, track);
-  const withRefusal = refused === undefined ? {} : { refused };
-  if (!isAnswerableScheme(challenge.scheme)) return { kind: 'unsupported', attempt, ...withRefusal };
-  if (attempt > attemptCap) return { kind: 'cap', attempt, ...withRefusal };
+  const decision = decideForProxy(input, refused);
+  // Only a refusal adds to the decision: the common challenge builds one object.
+  return refused === undefined ? decision : { ...decision, refused };
+}
+
+function decideForProxy(input: DecisionInput, refused: SuppliedAnswer | undefined): ProxyDecision {
+  const { challenge, credentials, attemptCap } = input;
+  const attempt = input.track.attempts;
+  if (!isAnswerableScheme(challenge.scheme)) return { kind: 'unsupported', attempt };
+  if (attempt > attemptCap) return { kind: 'cap', attempt };
   const proxy = input.proxy ?? FREE;
-  if (proxy.locked) return { kind: 'locked', attempt, ...withRefusal };
-  const exclude = new Set(refused === undefined ? [] : [refused.credentialId]);
+  if (proxy.locked) return { kind: 'locked', attempt };
+  const exclude = refused === undefined ? NONE : new Set([refused.credentialId]);
   const credential = findUsableCredential(credentials, challenge.challenger, challenge.realm, exclude);
-  if (!credential) return { kind: 'prompt', attempt, reason: 'no-credential', ...withRefusal };
+  if (!credential) return { kind: 'prompt', attempt, reason: 'no-credential' };
   // Another saved account would answer, but the user asked to be asked first.
-  if (proxy.held) return { kind: 'prompt', attempt, reason: 'held', ...withRefusal };
-  if ((input.doubtedCredentialIds ?? NONE).has(credential.id)) return { kind: 'prompt', attempt, reason: 'doubt', ...withRefusal };
+  if (proxy.held) return { kind: 'prompt', attempt, reason: 'held' };
+  if ((input.doubtedCredentialIds ?? NONE).has(credential.id)) return { kind: 'prompt', attempt, reason: 'doubt' };
   if (challenge.scheme === 'basic' && (input.digestCredentialIds ?? NONE).has(credential.id)) {
-    return { kind: 'prompt', attempt, reason: 'downgrade', ...withRefusal };
+    return { kind: 'prompt', attempt, reason: 'downgrade' };
   }
-  return { kind: 'supply', attempt, credential, ...withRefusal };
+  return { kind: 'supply', attempt, credential };
 }

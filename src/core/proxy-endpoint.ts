@@ -20,6 +20,8 @@ const NOT_IN_A_HOST = /[\u0000-\u0020\u007f/\\?#@%]/;
 /** Hosts seen lately: the answerer compares the same few proxies on every challenge. */
 const canonicalCache = new Map<string, HostResult>();
 const CACHE_SIZE = 512;
+/** The host asked for last: one challenge asks for its proxy's several times over. */
+let last: { readonly text: string; readonly result: HostResult } = { text: '', result: { ok: false, problem: 'hostEmpty' } };
 
 /**
  * The host as the browser's own URL parser spells it: IDNA mapped to
@@ -32,11 +34,14 @@ const CACHE_SIZE = 512;
  * a typed problem, never an exception.
  */
 export function canonicaliseHost(text: string): HostResult {
-  const cached = canonicalCache.get(text);
-  if (cached) return cached;
-  const result = parseHost(text.trim());
-  if (canonicalCache.size >= CACHE_SIZE) canonicalCache.clear();
-  canonicalCache.set(text, result);
+  if (text === last.text) return last.result;
+  let result = canonicalCache.get(text);
+  if (!result) {
+    result = parseHost(text.trim());
+    if (canonicalCache.size >= CACHE_SIZE) canonicalCache.clear();
+    canonicalCache.set(text, result);
+  }
+  last = { text, result };
   return result;
 }
 
@@ -89,10 +94,17 @@ export function sameEndpoint(a: ProxyEndpoint, b: ProxyEndpoint): boolean {
   return ha.ok && hb.ok && ha.host === hb.host;
 }
 
+/** The endpoint written last: one challenge names its proxy several times (standing, log), always the same text. */
+let lastLabel = { host: '', port: NaN, label: '' };
+
 /** `host:port`, with IPv6 hosts bracketed so the port stays readable. */
 export function formatEndpoint(endpoint: ProxyEndpoint): string {
-  const host = normaliseHost(endpoint.host);
-  return host.includes(':') ? `[${host}]:${endpoint.port}` : `${host}:${endpoint.port}`;
+  const { host: text, port } = endpoint;
+  if (text === lastLabel.host && port === lastLabel.port) return lastLabel.label;
+  const host = normaliseHost(text);
+  const label = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  lastLabel = { host: text, port, label };
+  return label;
 }
 
 /**

@@ -100,6 +100,9 @@ interface Gate {
   hold?: { readonly release: (end: WaitEnd) => void; readonly openedAt: number; timer: unknown };
 }
 
+/** Every challenge while a password is trusted is admitted so: one object for them all. */
+const SEND_TRUSTED: Admission = { kind: 'send', probe: false };
+
 /** The gate a request waits at: one proxy and realm, one credential. */
 export function gateKey(promptKey: string, credentialId: string): string {
   return `${promptKey}|${credentialId}`;
@@ -132,7 +135,7 @@ export class Verifier {
    */
   admit(key: string, requestId: string, holdForBurst = true): Admission {
     const trustedUntil = this.#trustedUntil.get(key);
-    if (trustedUntil !== undefined && this.now() < trustedUntil) return { kind: 'send', probe: false };
+    if (trustedUntil !== undefined && this.now() < trustedUntil) return SEND_TRUSTED;
     const gate = this.#gates.get(key);
     if (!gate) return this.#open(key, requestId, holdForBurst && !this.#acceptedOnce.has(key));
     if (gate.probeRequestId === requestId && !gate.hold) return { kind: 'send', probe: true };

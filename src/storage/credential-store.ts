@@ -1,11 +1,13 @@
 import { credentialFits, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
 import { validateCredentialInput, type CredentialErrors, type CredentialInput } from '../core/credential-input';
 import type { CredentialProblem } from '../messaging/protocol';
-import { formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
+import { canonicaliseHost, formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
 import { UserError } from '../core/user-error';
 import { isPolicyCredentialId } from '../settings/policy';
 import type { DataKey } from './data-key';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
+
+const NONE: readonly Credential[] = [];
 
 /** `credentialFits` for an entry known without its password. */
 function fitsSummary(summary: CredentialSummary, proxy: ProxyEndpoint, realm: string): boolean {
@@ -24,6 +26,14 @@ export class CredentialStore {
   #policy: Credential[] = [];
   #problems: VaultProblem[] = [];
   #loading: Promise<void> | undefined;
+  /**
+   * `list()` by canonical host and port, built on the first challenge after a
+   * change: a challenge looks at its proxy's entries only, not at every one,
+   * and no saved host is canonicalised again. Dropped whenever the saved or
+   * the policy's credentials change.
+   */
+  #byEndpoint: ReadonlyMap<string, ReadonlyMap<number, readonly Credential[]>> | undefined;
+  #all: readonly Credential[] | undefined;
 
   constructor(
     private readonly vault: Vault,
@@ -38,7 +48,7 @@ export class CredentialStore {
   ready(): Promise<void> {
     this.#loading ??= this.vault.load().then(
       ({ credentials, problems }) => {
-        this.#credentials = credentials;
+        this.#setCredentials(credentials);
         this.#problems = problems;
         problems.forEach(this.onProblem);
         if (problems.some((p) => p.code === 'keyStoreRefused')) this.#loading = undefined;
@@ -64,13 +74,25 @@ export class CredentialStore {
   }
 
   list(): readonly Credential[] {
-    return this.#policy.length === 0 ? this.#credentials : [...this.#credentials, ...this.#policy];
+    this.#all ??= this.#policy.length === 0 ? this.#credentials : [...this.#credentials, ...this.#policy];
+    return this.#all;
+  }
+
+  /**
+   * The credentials for this proxy (those `sameEndpoint` matches to it), in
+   * `list()` order: all a challenge from it can be answered with, found
+   * without walking every saved entry.
+   */
+  listFor(proxy: ProxyEndpoint): readonly Credential[] {
+    const host = canonicaliseHost(proxy.host);
+    if (!host.ok) return NONE;
+    return (this.#byEndpoint ??= this.#index()).get(host.host)?.get(proxy.port) ?? NONE;
   }
 
   /** The policy's accounts now; one the proxy already refused stays refused while the policy names it unchanged. */
   setPolicyCredentials(credentials: readonly Credential[]): void {
     const refused = new Set(this.#policy.filter((c) => c.rejected).map((c) => `${c.id}\n${c.password}`));
-    this.#policy = credentials.map((c) => (refused.has(`${c.id}\n${c.password}`) ? { ...c, rejected: true } : c));
+    this.#setPolicy(credentials.map((c) => (refused.has(`${c.id}\n${c.password}`) ? { ...c, rejected: true } : c)));
   }
 
   /** A policy account is the administrator's: the user cannot edit, move or delete it, and it is never written. */
@@ -204,7 +226,7 @@ export class CredentialStore {
     const credential = this.get(id);
     if (!credential || credential.rejected) return;
     if (isPolicyCredentialId(id)) {
-      this.#policy = this.#policy.map((c) => (c.id === id ? { ...c, rejected: true } : c));
+      this.#setPolicy(this.#policy.map((c) => (c.id === id ? { ...c, rejected: true } : c)));
       return;
     }
     this.#replace({ ...credential, rejected: true });
@@ -217,7 +239,7 @@ export class CredentialStore {
     await this.ready();
     const had = this.#credentials.some((c) => c.id === id) || this.#problems.some((p) => p.entryId === id);
     await this.vault.remove(id);
-    this.#credentials = this.#credentials.filter((c) => c.id !== id);
+    this.#setCredentials(this.#credentials.filter((c) => c.id !== id));
     this.#forgetProblem(id);
     return had;
   }
@@ -248,6 +270,37 @@ export class CredentialStore {
 
   #replace(credential: Credential): void {
     const others = this.#credentials.filter((c) => c.id !== credential.id);
-    this.#credentials = [...others, credential];
+    this.#setCredentials([...others, credential]);
+  }
+
+  #setCredentials(credentials: Credential[]): void {
+    this.#credentials = credentials;
+    this.#changed();
+  }
+
+  #setPolicy(credentials: Credential[]): void {
+    this.#policy = credentials;
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#all = undefined;
+    this.#byEndpoint = undefined;
+  }
+
+  #index(): Map<string, Map<number, Credential[]>> {
+    const index = new Map<string, Map<number, Credential[]>>();
+    for (const credential of this.list()) {
+      const { port } = credential.proxy;
+      const host = canonicaliseHost(credential.proxy.host);
+      // What `sameEndpoint` matches to nothing, not even itself: a host the URL parser refuses, a port that is no number.
+      if (!host.ok || Number.isNaN(port)) continue;
+      let ports = index.get(host.host);
+      if (!ports) index.set(host.host, (ports = new Map<number, Credential[]>()));
+      const entries = ports.get(port);
+      if (entries) entries.push(credential);
+      else ports.set(port, [credential]);
+    }
+    return index;
   }
 }

@@ -24,7 +24,11 @@ interface World {
   vault: Vault;
 }
 
-async function makeWorld(settingsOverride: Partial<Settings> = {}, key?: CryptoKey): Promise<World> {
+async function makeWorld(
+  settingsOverride: Partial<Settings> = {},
+  key?: CryptoKey,
+  depsOverride: Partial<AnswererDeps> = {},
+): Promise<World> {
   const dataKey = key ?? (await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
   const device = createMemoryArea();
   const vault = new Vault({ device, session: createMemoryArea() }, () => Promise.resolve(dataKey));
@@ -45,6 +49,7 @@ async function makeWorld(settingsOverride: Partial<Settings> = {}, key?: CryptoK
     openPromptWindow: (p) => opened.push(p),
     now: () => Date.now(),
     newId: () => `id${++id}`,
+    ...depsOverride,
   };
   return { answerer: new Answerer(deps), store, board, records, opened, device, settings, vault };
 }
@@ -89,6 +94,47 @@ describe('Answerer', () => {
       { outcome: 'answered-saved', proxy: 'proxy.example:3128', attempt: 1, username: 'alice', url: 'http://origin.test/index.html' },
     ]);
     expect(JSON.stringify(world.records)).not.toContain('right');
+  });
+
+  it('answers from the saved credentials as they are at each challenge: edited, another proxy’s added, removed', async () => {
+    const world = await makeWorld();
+    await saveAlice(world, 'old');
+    expect(await world.answerer.answer(details({ requestId: '1' }))).toMatchObject({ username: 'alice', password: 'old' });
+    world.answerer.observeResponse({ requestId: '1', statusCode: 200 });
+    await saveAlice(world, 'new');
+    world.answerer.credentialChanged('alice-id');
+    const respelled = details({ requestId: '2', challenger: { host: 'PROXY.Example', port: 3128 } });
+    expect(await world.answerer.answer(respelled)).toMatchObject({ username: 'alice', password: 'new' });
+    world.answerer.observeResponse({ requestId: '2', statusCode: 200 });
+    await world.store.upsertEntered(
+      { proxy: { host: 'other.example', port: 3128 }, username: 'bob', password: 'b', scope: 'device' },
+      2,
+      () => 'bob-id',
+    );
+    expect(await world.answerer.answer(details({ requestId: '3' }))).toMatchObject({ username: 'alice', password: 'new' });
+    await world.store.remove('alice-id');
+    world.answerer.credentialChanged('alice-id');
+    const fourth = world.answerer.answer(details({ requestId: '4' }));
+    await settle();
+    expect(world.opened).toHaveLength(1);
+    world.answerer.cancel(world.opened[0]!.id);
+    expect(await fourth).toEqual({ kind: 'cancel' });
+  });
+
+  it('waits again for a load that starts again (settings read anew) before it decides', async () => {
+    let settingsLoad = Promise.resolve();
+    const world = await makeWorld({}, undefined, { settingsReady: () => settingsLoad });
+    await saveAlice(world);
+    expect(await world.answerer.answer(details({ requestId: '1' }))).toMatchObject({ password: 'right' });
+    world.answerer.observeResponse({ requestId: '1', statusCode: 200 });
+    let loaded!: () => void;
+    settingsLoad = new Promise((resolve) => (loaded = resolve));
+    let answered = false;
+    const second = world.answerer.answer(details({ requestId: '2' })).then((a) => ((answered = true), a));
+    await settle();
+    expect(answered).toBe(false);
+    loaded();
+    expect(await second).toMatchObject({ password: 'right' });
   });
 
   it('leaves a site 401 to the browser and logs nothing', async () => {

@@ -78,5 +78,17 @@ describe('stripUrl', () => {
 
   it('gives empty text for an unparsable URL', () => {
     expect(stripUrl('not a url')).toBe('');
+    expect(stripUrl('http://a.test:65536/p')).toBe('');
+  });
+
+  it('writes what the URL parser would where a URL is not already in its form', () => {
+    expect(stripUrl('http://a.test:80/p?x')).toBe('http://a.test/p');
+    expect(stripUrl('https://a.test:443/p')).toBe('https://a.test/p');
+    expect(stripUrl('http://a.test/x/../y/./z')).toBe('http://a.test/y/z');
+    expect(stripUrl('http://A.Test/P')).toBe('http://a.test/P');
+    expect(stripUrl('http://0x7f.1/p')).toBe('http://127.0.0.1/p');
+    expect(stripUrl('http://a.test/a b')).toBe('http://a.test/a%20b');
+    expect(stripUrl('http://a.test?q')).toBe('http://a.test/');
+    expect(stripUrl('http://proxy./p#f', 'origin')).toBe('http://proxy.');
   });
 });

@@ -15,6 +15,21 @@ describe('proxy endpoints', () => {
     expect(sameEndpoint({ host: 'proxy.', port: 3128 }, { host: 'proxy', port: 3128 })).toBe(false);
   });
 
+  it('reads each host for itself when hosts are asked in turn and again (what it remembers never leaks to another)', () => {
+    const hosts = ['Proxy.Example', 'a/b', '', '[::1]', 'Proxy.Example', 'proxy.example', '0x7f.1', 'a/b', '0x7f.1'];
+    expect(hosts.map((h) => canonicaliseHost(h))).toEqual([
+      { ok: true, host: 'proxy.example' },
+      { ok: false, problem: 'hostInvalid' },
+      { ok: false, problem: 'hostEmpty' },
+      { ok: true, host: '::1' },
+      { ok: true, host: 'proxy.example' },
+      { ok: true, host: 'proxy.example' },
+      { ok: true, host: '127.0.0.1' },
+      { ok: false, problem: 'hostInvalid' },
+      { ok: true, host: '127.0.0.1' },
+    ]);
+  });
+
   it('spells Unicode names as the URL parser does, so a case-folded look-alike is another host', () => {
     expect(normaliseHost('GROẞ-proxy.example')).toBe('gross-proxy.example');
     expect(normaliseHost('groß-proxy.example')).toBe('xn--gro-proxy-i1a.example');

@@ -3,6 +3,7 @@ import { findUsableCredential } from '../../../src/core/credential';
 import type { CredentialInput } from '../../../src/core/credential-input';
 import { CredentialStore } from '../../../src/storage/credential-store';
 import { createMemoryArea } from '../../fakes/memory-area';
+import { makeCredential } from '../credential-factory';
 import { Vault, VAULT_KEY, type VaultProblem } from '../../../src/storage/vault';
 
 async function makeStore() {
@@ -129,5 +130,92 @@ describe('CredentialStore when something is wrong', () => {
     await store.ready();
     expect(store.list().map((c) => c.username)).toEqual(['alice']);
     expect(store.problems()).toEqual([]);
+  });
+});
+
+describe('CredentialStore by proxy (listFor: what a challenge looks at)', () => {
+  const usernamesFor = (store: CredentialStore, endpoint: { host: string; port: number }) => store.listFor(endpoint).map((c) => c.username);
+
+  it('finds a new entry under its canonical host however the challenge spells it, and nowhere else', async () => {
+    const { store, newId } = await makeStore();
+    await store.ready();
+    expect(usernamesFor(store, proxy)).toEqual([]);
+    await store.saveFromForm(form({ host: ' Proxy.Example ' }), 1, newId);
+    await store.upsertEntered({ proxy: { host: '[::1]', port: 8080 }, username: 'bob', password: 'pw', scope: 'session' }, 2, newId);
+    expect(usernamesFor(store, { host: 'PROXY.EXAMPLE', port: 3128 })).toEqual(['alice']);
+    expect(usernamesFor(store, { host: 'proxy.example', port: 3129 })).toEqual([]);
+    expect(usernamesFor(store, { host: 'proxy.example.', port: 3128 })).toEqual([]);
+    expect(usernamesFor(store, { host: 'other.example', port: 3128 })).toEqual([]);
+    // Chrome reports IPv6 bracketed, Firefox bare: the same proxy.
+    expect(usernamesFor(store, { host: '::1', port: 8080 })).toEqual(['bob']);
+    expect(usernamesFor(store, { host: '[0:0::1]', port: 8080 })).toEqual(['bob']);
+  });
+
+  it('keeps the answer order among one proxy’s accounts, and follows a move', async () => {
+    const { store, newId } = await makeStore();
+    await store.saveFromForm(form(), 1, newId);
+    await store.saveFromForm(form({ host: 'other.example' }), 2, newId);
+    await store.saveFromForm(form({ username: 'bob' }), 3, newId);
+    expect(usernamesFor(store, proxy)).toEqual(['alice', 'bob']);
+    await store.move('id3', 'up');
+    expect(findUsableCredential(store.listFor(proxy), proxy, '')?.username).toBe('bob');
+    expect(findUsableCredential(store.list(), proxy, '')?.username).toBe('bob');
+  });
+
+  it('no longer finds a removed entry, and finds an edited one under its new proxy only', async () => {
+    const { store, newId } = await makeStore();
+    await store.saveFromForm(form(), 1, newId);
+    await store.saveFromForm(form({ username: 'bob' }), 2, newId);
+    await store.remove('id1');
+    expect(usernamesFor(store, proxy)).toEqual(['bob']);
+    await store.saveFromForm(form({ id: 'id2', username: 'bob', host: 'NEW.example', port: 8080 }), 3, newId);
+    expect(usernamesFor(store, proxy)).toEqual([]);
+    expect(usernamesFor(store, { host: 'new.example', port: 8080 })).toEqual(['bob']);
+  });
+
+  it('sees a refusal at once: the entry it gives is the one marked refused', async () => {
+    const { store, newId } = await makeStore();
+    await store.saveFromForm(form(), 1, newId);
+    const before = store.listFor(proxy);
+    await store.markRejected('id1');
+    expect(before.map((c) => c.rejected)).toEqual([false]);
+    expect(store.listFor(proxy).map((c) => c.rejected)).toEqual([true]);
+    expect(findUsableCredential(store.listFor(proxy), proxy, '')).toBeUndefined();
+  });
+
+  it('finds an older entry saved under another spelling of the host, as it is loaded', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const areas = { device: createMemoryArea(), session: createMemoryArea() };
+    const entry = { username: 'alice', password: 'pw', scope: 'device', rejected: false, order: 0, updatedAt: 1 } as const;
+    const vault = new Vault(areas, () => Promise.resolve(key));
+    await vault.save({ ...entry, id: 'c1', proxy: { host: 'PROXY.Example', port: 3128 } });
+    await vault.save({ ...entry, id: 'c2', username: 'ip', proxy: { host: '0x7f.1', port: 3128 } });
+    const store = new CredentialStore(new Vault(areas, () => Promise.resolve(key)));
+    // Asked before the load: nothing yet, and the answer after the load is not stale.
+    expect(usernamesFor(store, proxy)).toEqual([]);
+    await store.ready();
+    expect(usernamesFor(store, proxy)).toEqual(['alice']);
+    expect(usernamesFor(store, { host: '127.0.0.1', port: 3128 })).toEqual(['ip']);
+  });
+
+  it('finds the policy’s accounts, and forgets them when the policy changes', async () => {
+    const { store, newId } = await makeStore();
+    await store.saveFromForm(form(), 1, newId);
+    store.setPolicyCredentials([makeCredential({ id: 'policy:1', proxy: { host: 'Proxy.Example', port: 3128 }, username: 'admin' })]);
+    expect(usernamesFor(store, proxy)).toEqual(['alice', 'admin']);
+    store.setPolicyCredentials([]);
+    expect(usernamesFor(store, proxy)).toEqual(['alice']);
+  });
+
+  it('never finds an entry whose host the URL parser refuses, not even by that host', async () => {
+    const { store } = await makeStore();
+    await store.ready();
+    store.setPolicyCredentials([
+      makeCredential({ id: 'policy:x', proxy: { host: 'a/b', port: 3128 } }),
+      makeCredential({ id: 'policy:y', proxy: { host: 'proxy.example', port: Number.NaN } }),
+    ]);
+    expect(store.listFor({ host: 'a/b', port: 3128 })).toEqual([]);
+    expect(store.listFor({ host: 'proxy.example', port: Number.NaN })).toEqual([]);
+    expect(store.list()).toHaveLength(2);
   });
 });

@@ -61,7 +61,8 @@ const REFUSAL_WINDOW_MS = 10 * 60_000;
 export function findRefusedAnswers(records: readonly LogRecord[]): Set<string> {
   const rejections = new Map<string, number>();
   for (const r of records) {
-    if (r.outcome === 'rejected') rejections.set(answerKey({ ...r, attempt: r.attempt - 1 }), r.time);
+    // The answer it refused is the attempt before it (no copy of the record: this runs over the whole log).
+    if (r.outcome === 'rejected') rejections.set(answerKey({ proxy: r.proxy, requestId: r.requestId, attempt: r.attempt - 1 }), r.time);
   }
   const refused = new Set<string>();
   if (rejections.size === 0) return refused;

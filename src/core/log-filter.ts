@@ -15,29 +15,10 @@ export interface LogFilter {
   readonly text?: string;
 }
 
-/** Each record's searchable text, built once: records never change, and typing a filter reads every one of them per key. */
-const HAYSTACKS = new WeakMap<LogRecord, string>();
-
-function haystack(r: LogRecord): string {
-  let text = HAYSTACKS.get(r);
-  if (text === undefined) {
-    text = [
-      r.proxy,
-      r.url,
-      r.outcome,
-      r.username ?? '',
-      r.realm,
-      r.scheme,
-      r.method,
-      r.type,
-      r.final?.error ?? '',
-      r.final?.statusCode ?? '',
-    ]
-      .join(' ')
-      .toLowerCase();
-    HAYSTACKS.set(r, text);
-  }
-  return text;
+/** What the free text is looked for in: the record's fields, space-separated, lower case. */
+function searchTextOf(r: LogRecord): string {
+  const final = r.final;
+  return `${r.proxy ?? ''} ${r.url ?? ''} ${r.outcome ?? ''} ${r.username ?? ''} ${r.realm ?? ''} ${r.scheme ?? ''} ${r.method ?? ''} ${r.type ?? ''} ${final?.error ?? ''} ${final?.statusCode ?? ''}`.toLowerCase();
 }
 
 export function isFilterEmpty(filter: LogFilter): boolean {
@@ -51,50 +32,174 @@ export function isFilterEmpty(filter: LogFilter): boolean {
   );
 }
 
+/** The filter's parts ready to compare: texts trimmed and lower case, empty ones left out. */
+interface Criteria {
+  readonly proxy: string | undefined;
+  readonly outcome: Outcome | undefined;
+  readonly from: number | undefined;
+  readonly to: number | undefined;
+  readonly site: string | undefined;
+  readonly text: string | undefined;
+}
+
+function readCriteria(filter: LogFilter): Criteria {
+  return {
+    proxy: filter.proxy,
+    outcome: filter.outcome || undefined,
+    from: filter.from,
+    to: filter.to,
+    site: filter.site?.trim().toLowerCase() || undefined,
+    text: filter.text?.trim().toLowerCase() || undefined,
+  };
+}
+
+/** The parts of the filter that need no text built from the record. */
+function matchesFields(r: LogRecord, c: Criteria): boolean {
+  return (
+    (c.proxy === undefined || r.proxy === c.proxy) &&
+    (c.outcome === undefined || r.outcome === c.outcome) &&
+    (c.from === undefined || r.time >= c.from) &&
+    (c.to === undefined || r.time <= c.to)
+  );
+}
+
 /** Keeps the records that match every set part of the filter, in their order. */
 export function filterRecords(records: readonly LogRecord[], filter: LogFilter): readonly LogRecord[] {
   if (isFilterEmpty(filter)) return records;
-  const text = filter.text?.trim().toLowerCase();
-  const site = filter.site?.trim().toLowerCase();
+  const c = readCriteria(filter);
   return records.filter(
     (r) =>
-      (filter.proxy === undefined || r.proxy === filter.proxy) &&
-      (!filter.outcome || r.outcome === filter.outcome) &&
-      (filter.from === undefined || r.time >= filter.from) &&
-      (filter.to === undefined || r.time <= filter.to) &&
-      (!site || siteOf(r.url).toLowerCase().includes(site)) &&
-      (!text || haystack(r).includes(text)),
+      matchesFields(r, c) &&
+      (c.site === undefined || siteOf(r.url).toLowerCase().includes(c.site)) &&
+      (c.text === undefined || searchTextOf(r).includes(c.text)),
   );
 }
 
 /**
- * Builds the searchable text of `count` records from `start`, so the first
- * key typed into the filter does not pay for all of them. Returns where the
- * next slice starts (`records.length` when done).
+ * The host of a plain `http(s)://` or `ws(s)://` URL without user, port or
+ * anything `URL` would rewrite, by slicing; undefined for every other URL,
+ * which `URL` parses (a tenth of the time for the URLs a log holds).
  */
-export function prepareTextSearch(records: readonly LogRecord[], start: number, count: number): number {
-  const end = Math.min(records.length, start + count);
-  for (let i = start; i < end; i++) haystack(records[i]!);
-  return end;
+const PLAIN_HOST = /^(?:https?|wss?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?:\/|$)/;
+function readPlainHost(url: string): string | undefined {
+  const host = PLAIN_HOST.exec(url)?.[1];
+  if (host === undefined || host.includes('xn--')) return undefined;
+  // A last label that is a number makes the host an IPv4 address, which URL writes its own way.
+  const last = host.slice(host.lastIndexOf('.') + 1);
+  return /^(?:\d+|0x[0-9a-f]*)$/.test(last) ? undefined : host;
+}
+
+/** What the site filter looks in: `siteOf`, lower case. */
+function siteTextOf(r: Pick<LogRecord, 'url'>): string {
+  return readPlainHost(r.url) ?? siteOf(r.url).toLowerCase();
+}
+
+/** Texts for `records`: built for the first `fresh` ones, the rest taken from `old` (from index `from` on). */
+function joinTexts(
+  records: readonly LogRecord[],
+  fresh: number,
+  old: readonly string[],
+  from: number,
+  build: (r: LogRecord) => string,
+): string[] {
+  const texts = new Array<string>(records.length);
+  for (let i = 0; i < fresh; i++) texts[i] = build(records[i]!);
+  for (let i = fresh, j = from; i < records.length; i++, j++) texts[i] = old[j]!;
+  return texts;
 }
 
 /**
- * `filterRecords` for a filter that changes a key at a time: when the new
- * filter only narrows the last one (the same records and choices, a text or
- * site that contains the last one), it filters the last result instead of
- * every record, since nothing the last filter dropped can match the new one.
+ * The searchable texts of one records array, by index (`texts[i]` is
+ * `records[i]`'s), built when the records arrive (the first key typed then
+ * only reads them) and looked up without a hash per record.
+ */
+class SearchTexts {
+  readonly records: readonly LogRecord[];
+  readonly #texts: string[];
+  #sites: string[] | undefined;
+
+  /**
+   * Takes over the texts `previous` had for the records this array ends
+   * with, the same objects in the same order: a live update puts the newer
+   * records in front of the ones the page had, and only those are built.
+   */
+  constructor(records: readonly LogRecord[], previous?: SearchTexts) {
+    this.records = records;
+    const old = previous?.records ?? [];
+    let shared = 0;
+    while (shared < records.length && shared < old.length && records[records.length - 1 - shared] === old[old.length - 1 - shared])
+      shared++;
+    const fresh = records.length - shared;
+    const from = old.length - shared;
+    this.#texts = joinTexts(records, fresh, previous ? previous.#texts : [], from, searchTextOf);
+    const oldSites = previous ? previous.#sites : undefined;
+    if (oldSites && shared > 0) this.#sites = joinTexts(records, fresh, oldSites, from, siteTextOf);
+  }
+
+  text(index: number): string {
+    return this.#texts[index]!;
+  }
+
+  /** Sites are built the first time a site is filtered for. */
+  site(index: number): string {
+    this.#sites ??= this.records.map(siteTextOf);
+    return this.#sites[index]!;
+  }
+}
+
+/**
+ * `filterRecords` for a filter that changes a key at a time, over records
+ * that change now and then. When the new filter only narrows the last one
+ * (the same records and choices, a text or site that contains the last one),
+ * it looks only at what the last one kept, since nothing it dropped can match
+ * the new one. When nothing is dropped it gives back the same array, so what
+ * is derived from it (the timeline, the table) is not computed again.
  */
 export class NarrowingFilter {
-  #last?: { readonly records: readonly LogRecord[]; readonly filter: LogFilter; readonly result: readonly LogRecord[] };
+  #search?: SearchTexts;
+  /** The last result, and the indexes in `#search.records` of what it kept (undefined: every record). */
+  #last?: { readonly filter: LogFilter; readonly kept: Uint32Array | undefined; readonly result: readonly LogRecord[] };
+  /** Where a pass writes the indexes it keeps, reused by every key. */
+  #scratch = new Uint32Array(0);
 
   apply(records: readonly LogRecord[], filter: LogFilter): readonly LogRecord[] {
+    const search = this.#searchOf(records);
     const last = this.#last;
-    const from = last && last.records === records && narrows(last.filter, filter) ? last.result : records;
-    const kept = filterRecords(from, filter);
-    // Nothing dropped: the same array, so what is derived from it (timeline, table) is not computed again.
-    const result = kept.length === from.length ? from : kept;
-    this.#last = { records, filter, result };
+    if (isFilterEmpty(filter)) {
+      this.#last = { filter, kept: undefined, result: records };
+      return records;
+    }
+    const c = readCriteria(filter);
+    const narrowing = last !== undefined && narrows(last.filter, filter);
+    const from = narrowing ? last.kept : undefined;
+    const total = from ? from.length : records.length;
+    if (this.#scratch.length < records.length) this.#scratch = new Uint32Array(records.length);
+    const scratch = this.#scratch;
+    let count = 0;
+    for (let k = 0; k < total; k++) {
+      const i = from ? from[k]! : k;
+      if (!matchesFields(records[i]!, c)) continue;
+      if (c.site !== undefined && !search.site(i).includes(c.site)) continue;
+      if (c.text !== undefined && !search.text(i).includes(c.text)) continue;
+      scratch[count++] = i;
+    }
+    if (count === total) {
+      // Nothing dropped: the same array as before this key.
+      const result = narrowing ? last.result : records;
+      this.#last = { filter, kept: from, result };
+      return result;
+    }
+    const kept = scratch.slice(0, count);
+    const result = Array.from(kept, (i) => records[i]!);
+    this.#last = { filter, kept, result };
     return result;
+  }
+
+  #searchOf(records: readonly LogRecord[]): SearchTexts {
+    if (this.#search?.records === records) return this.#search;
+    this.#search = new SearchTexts(records, this.#search);
+    this.#last = undefined;
+    return this.#search;
   }
 }
 

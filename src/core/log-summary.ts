@@ -43,6 +43,11 @@ const FAILURE_OUTCOMES = new Set([
   'held-back',
 ]);
 
+/** Whether `readProblem` finds one, without making it. */
+function isProblem(r: LogRecord): boolean {
+  return Boolean(r.final?.error) || (r.final?.statusCode !== undefined && r.final.statusCode >= 400) || FAILURE_OUTCOMES.has(r.outcome);
+}
+
 function readProblem(r: LogRecord): LastError | undefined {
   if (r.final?.error) return { time: r.time, outcome: r.outcome, error: r.final.error };
   if (r.final?.statusCode !== undefined && r.final.statusCode >= 400)
@@ -50,52 +55,106 @@ function readProblem(r: LogRecord): LastError | undefined {
   return FAILURE_OUTCOMES.has(r.outcome) ? { time: r.time, outcome: r.outcome } : undefined;
 }
 
-/** Per-proxy figures for the diagnostics summary, busiest proxy first. */
-export function summariseByProxy(records: readonly LogRecord[]): ProxySummary[] {
-  interface Acc {
-    challenges: number;
-    answeredSilently: number;
-    prompts: number;
-    rejections: number;
-    lastError?: LastError;
-    requests: Map<string, boolean | undefined>;
-    lastTime: number;
+/**
+ * How one request ended, packed with its 10-minute window into one number
+ * (window × 4 + state) so that 100,000 records need no key string each:
+ * 0 not known, 1 ended badly, 2 ended well.
+ */
+const REQUEST_WINDOW_MS = 600_000;
+const packRequest = (window: number, state: number) => window * 4 + state;
+const windowOf = (packed: number) => Math.floor(packed / 4);
+const stateOf = (packed: number) => packed - windowOf(packed) * 4;
+
+function endState(r: LogRecord): number {
+  if (r.final === undefined) return 0;
+  return r.final.statusCode !== undefined && r.final.statusCode < 400 ? 2 : 1;
+}
+
+interface ProxyAcc {
+  challenges: number;
+  answeredSilently: number;
+  prompts: number;
+  rejections: number;
+  /** The record of the newest problem (its words are made once, at the end). */
+  lastProblem: LogRecord | undefined;
+  /** Per request id: its first window and how it ended there (`packRequest`). */
+  requests: Map<string, number>;
+  /** The same request id in another window (rare): keyed by both, the state alone. */
+  laterWindows: Map<string, number>;
+  lastTime: number;
+}
+
+/** A request's end as the last record with a final result says; a record without one only makes it known. */
+function noteRequest(acc: ProxyAcc, r: LogRecord): void {
+  const window = Math.floor(r.time / REQUEST_WINDOW_MS);
+  const state = endState(r);
+  const seen = acc.requests.get(r.requestId);
+  if (seen === undefined) acc.requests.set(r.requestId, packRequest(window, state));
+  else if (windowOf(seen) === window) {
+    if (state !== 0) acc.requests.set(r.requestId, packRequest(window, state));
+  } else {
+    const key = `${r.requestId}@${window}`;
+    if (state !== 0 || !acc.laterWindows.has(key)) acc.laterWindows.set(key, state);
   }
-  const byProxy = new Map<string, Acc>();
-  // A silent answer the proxy then refused did not answer anything.
-  const refused = findRefusedAnswers(records);
+}
+
+function readEndedWellShare(acc: ProxyAcc): number | undefined {
+  let known = 0;
+  let well = 0;
+  const count = (state: number) => {
+    if (state !== 0) known++;
+    if (state === 2) well++;
+  };
+  for (const packed of acc.requests.values()) count(stateOf(packed));
+  for (const state of acc.laterWindows.values()) count(state);
+  return known > 0 ? well / known : undefined;
+}
+
+/**
+ * Per-proxy figures for the diagnostics summary, busiest proxy first.
+ * `refused` is `findRefusedAnswers(records)` when the caller has it already.
+ */
+export function summariseByProxy(
+  records: readonly LogRecord[],
+  refused: ReadonlySet<string> = findRefusedAnswers(records),
+): ProxySummary[] {
+  const byProxy = new Map<string, ProxyAcc>();
   for (const r of records) {
-    const acc: Acc = byProxy.get(r.proxy) ?? {
-      challenges: 0,
-      answeredSilently: 0,
-      prompts: 0,
-      rejections: 0,
-      requests: new Map(),
-      lastTime: 0,
-    };
-    byProxy.set(r.proxy, acc);
+    let acc = byProxy.get(r.proxy);
+    if (acc === undefined) {
+      acc = {
+        challenges: 0,
+        answeredSilently: 0,
+        prompts: 0,
+        rejections: 0,
+        lastProblem: undefined,
+        requests: new Map(),
+        laterWindows: new Map(),
+        lastTime: 0,
+      };
+      byProxy.set(r.proxy, acc);
+    }
     if (DECISION_OUTCOMES.has(r.outcome)) acc.challenges++;
-    if (r.outcome === 'answered-saved' && !refused.has(answerKey(r))) acc.answeredSilently++;
+    // A silent answer the proxy then refused did not answer anything.
+    if (r.outcome === 'answered-saved' && (refused.size === 0 || !refused.has(answerKey(r)))) acc.answeredSilently++;
     if (r.outcome === 'prompted') acc.prompts++;
     if (r.outcome === 'rejected') acc.rejections++;
-    const problem = readProblem(r);
-    if (problem && (!acc.lastError || r.time >= acc.lastError.time)) acc.lastError = problem;
-    const key = `${r.requestId}@${Math.floor(r.time / 600_000)}`;
-    const ended = r.final === undefined ? undefined : r.final.statusCode !== undefined && r.final.statusCode < 400;
-    if (ended !== undefined || !acc.requests.has(key)) acc.requests.set(key, ended ?? acc.requests.get(key));
-    acc.lastTime = Math.max(acc.lastTime, r.time);
+    if ((acc.lastProblem === undefined || r.time >= acc.lastProblem.time) && isProblem(r)) acc.lastProblem = r;
+    noteRequest(acc, r);
+    if (r.time > acc.lastTime) acc.lastTime = r.time;
   }
   return [...byProxy.entries()]
     .map(([proxy, acc]) => {
-      const known = [...acc.requests.values()].filter((v): v is boolean => v !== undefined);
+      const lastError = acc.lastProblem && readProblem(acc.lastProblem);
+      const endedWellShare = readEndedWellShare(acc);
       return {
         proxy,
         challenges: acc.challenges,
         answeredSilently: acc.answeredSilently,
         prompts: acc.prompts,
         rejections: acc.rejections,
-        ...(acc.lastError ? { lastError: acc.lastError } : {}),
-        ...(known.length > 0 ? { endedWellShare: known.filter(Boolean).length / known.length } : {}),
+        ...(lastError ? { lastError } : {}),
+        ...(endedWellShare !== undefined ? { endedWellShare } : {}),
         lastTime: acc.lastTime,
       };
     })

@@ -16,10 +16,12 @@ import { compare, fmtMs, median, recordFigures, summarise } from './figures';
 const RECORDS = 100_000;
 const FILTER = 'site7.example';
 const RUNS = 3;
+/** The built extension to load: `PK_CHROME_DIST` points at a private build (a change measured before it reaches dist/). */
+const EXTENSION_DIR = process.env.PK_CHROME_DIST || CHROME_DIST;
 let chromium: ChromiumHandle;
 
 beforeAll(async () => {
-  chromium = await launchChromium({ extensionDir: CHROME_DIST });
+  chromium = await launchChromium({ extensionDir: EXTENSION_DIR });
 });
 
 afterAll(async () => {
@@ -66,6 +68,32 @@ async function storeRecords(page: Page, records: Record<string, unknown>[]): Pro
       records.slice(from, from + 10_000),
     );
   }
+}
+
+/**
+ * From the page's navigation on, in its own clock: when the first log row is
+ * in the DOM and the frame after it (free of the DevTools round trips a
+ * `waitForSelector` after a reload pays), and the first contentful paint (the
+ * page's shell, before any record) as that figure's baseline.
+ */
+async function watchFirstRow(page: Page): Promise<void> {
+  await page.evaluateOnNewDocument(() => {
+    const w = globalThis as unknown as { pkFirstRowAt?: number; pkFirstRowFrameAt?: number };
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('[data-testid=log-row]')) return;
+      observer.disconnect();
+      w.pkFirstRowAt = performance.now();
+      requestAnimationFrame(() => setTimeout(() => (w.pkFirstRowFrameAt = performance.now()), 0));
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+async function readFirstRow(page: Page): Promise<{ inDomMs: number; frameMs: number; shellPaintMs: number }> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { pkFirstRowAt?: number; pkFirstRowFrameAt?: number };
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return { inDomMs: w.pkFirstRowAt ?? NaN, frameMs: w.pkFirstRowFrameAt ?? NaN, shellPaintMs: paint?.startTime ?? NaN };
+  });
 }
 
 /** Marks the time of every keydown (capture phase, before the page's handlers) and adds the baseline's bare input. */
@@ -119,10 +147,13 @@ it('renders 100,000 records, and each keystroke of a 13-character filter', async
   });
 
   const firstRows: number[] = [];
+  const firstRowFrames: number[] = [];
+  const shellPaints: number[] = [];
   const renders: number[] = [];
   const filters: number[] = [];
   const keystrokes: number[][] = [];
   const probes: number[] = [];
+  await watchFirstRow(page);
   for (let run = 0; run < RUNS; run++) {
     const start = Date.now();
     await page.reload({ waitUntil: 'domcontentloaded' });
@@ -134,6 +165,9 @@ it('renders 100,000 records, and each keystroke of a 13-character filter', async
       RECORDS,
     );
     renders.push(Date.now() - start);
+    const inPage = await readFirstRow(page);
+    firstRowFrames.push(inPage.frameMs);
+    shellPaints.push(inPage.shellPaintMs);
     await instrument(page);
     const perKey: number[] = [];
     for (let k = 0; k < FILTER.length; k++) {
@@ -162,6 +196,8 @@ it('renders 100,000 records, and each keystroke of a 13-character filter', async
     {
       records: RECORDS,
       firstRows: summarise(firstRows),
+      firstRowFrameInPage: summarise(firstRowFrames),
+      shellPaintInPage: summarise(shellPaints),
       allRecordsReady: summarise(renders),
       filterTyping: summarise(filters),
       filter: FILTER,
@@ -176,6 +212,13 @@ it('renders 100,000 records, and each keystroke of a 13-character filter', async
         figure: `options page, ${RECORDS} records: first rows (median of ${RUNS} reloads)`,
         browser: 'chromium',
         value: fmtMs(median(firstRows)),
+        target: '≤ 200 ms',
+      },
+      {
+        figure: `options page, ${RECORDS} records: first rows in the page's clock (navigation → frame after the first row)`,
+        browser: 'chromium',
+        value: fmtMs(median(firstRowFrames)),
+        baseline: `shell painted (first contentful paint) ${fmtMs(median(shellPaints))}`,
         target: '≤ 200 ms',
       },
       {

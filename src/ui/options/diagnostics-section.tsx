@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { DiagnosisContext } from '../../core/diagnose';
-import { NarrowingFilter, prepareTextSearch, type LogFilter } from '../../core/log-filter';
+import { NarrowingFilter, type LogFilter } from '../../core/log-filter';
 import type { LogRecord } from '../../core/log-record';
 import type { LogHealth } from '../../storage/event-log';
 import { summariseByProxy } from '../../core/log-summary';
@@ -36,10 +36,10 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
   const { records, context } = props;
   const narrowing = useMemo(() => new NarrowingFilter(), []);
   const shown = useMemo(() => narrowing.apply(records, filter), [narrowing, records, filter]);
-  usePreparedTextSearch(records);
-  const summaries = useMemo(() => summariseByProxy(records), [records]);
+  const summaries = useMemo(() => summariseByProxy(records, context.refusedAnswers), [records, context.refusedAnswers]);
   const buckets = useMemo(() => bucketTimeline(shown, TIMELINE_BUCKETS), [shown]);
-  const proxies = useMemo(() => [...new Set(records.map((r) => r.proxy))].sort(), [records]);
+  // One summary per proxy in the records: the same list without another pass over them.
+  const proxies = useMemo(() => summaries.map((s) => s.proxy).sort(), [summaries]);
 
   return (
     <section id="diagnostics" aria-labelledby="diagnostics-title">
@@ -101,19 +101,3 @@ export function DiagnosticsSection(props: DiagnosticsSectionProps) {
     </section>
   );
 }
-
-/** Records prepared for text search a slice per task after they arrive, so typing stays quick and nothing blocks meanwhile. */
-function usePreparedTextSearch(records: readonly LogRecord[]): void {
-  useEffect(() => {
-    let next = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const step = () => {
-      next = prepareTextSearch(records, next, PREPARE_SLICE);
-      timer = next < records.length ? setTimeout(step, 0) : undefined;
-    };
-    timer = setTimeout(step, 0);
-    return () => clearTimeout(timer);
-  }, [records]);
-}
-
-const PREPARE_SLICE = 5_000;

@@ -5,9 +5,12 @@ import { sendMessage } from '../../messaging/send-message';
 import { readRecentRecords } from '../../storage/event-log';
 import { describeBrowser } from '../shared/browser-differences';
 import { t } from '../shared/i18n';
-import { OptionsApp, type OptionsSeam } from './options-app';
+import { FIRST_WINDOW, OptionsApp, type OptionsSeam } from './options-app';
 import '../shared/styles.css';
 import './options.css';
+
+// Read before anything else (the first render, any message), so the log's newest rows can be in the page's first frames.
+const newest = readRecentRecords(FIRST_WINDOW).catch(() => undefined);
 
 const seam: OptionsSeam = {
   send: sendMessage,
@@ -23,4 +26,4 @@ const seam: OptionsSeam = {
 document.title = t('optionsTitle');
 // The language of the words shown (a fallback to English included), so screen readers speak them in the right voice.
 document.documentElement.lang = t('pageLanguage');
-render(<OptionsApp seam={seam} />, document.getElementById('app')!);
+render(<OptionsApp seam={seam} newest={newest} />, document.getElementById('app')!);

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary } from '../../../src/core/credential';
 import { UserError } from '../../../src/core/user-error';
-import { OptionsApp, type OptionsSeam } from '../../../src/ui/options/options-app';
+import { FIRST_WINDOW, OptionsApp, type OptionsSeam } from '../../../src/ui/options/options-app';
 import { makeRecord } from '../record-factory';
 import { FakeBackground } from './fake-background';
 import { makeCredentialSummary } from '../credential-factory';
@@ -106,7 +106,7 @@ describe('OptionsApp: what the background holds, on screen', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const seam = background.seam();
     const slowRead = async (limit: number) => {
-      if (limit > 500) await gate;
+      if (limit > FIRST_WINDOW) await gate;
       return seam.readRecentRecords(limit);
     };
     render(
@@ -122,7 +122,9 @@ describe('OptionsApp: what the background holds, on screen', () => {
         }}
       />,
     );
-    await waitFor(() => expect(screen.getByTestId('showing').textContent).toBe('500 of 500 records Reading older records…'));
+    await waitFor(() =>
+      expect(screen.getByTestId('showing').textContent).toBe(`${FIRST_WINDOW} of ${FIRST_WINDOW} records Reading older records…`),
+    );
     release();
     await waitFor(() => expect(screen.getByTestId('showing').textContent).toBe('1200 of 1200 records'));
   });

@@ -71,6 +71,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       store.setPolicyCredentials(policyCredentials(read));
       if (read.problems.length > 0) console.warn(`Proxy Keyring: policy fields ignored: ${read.problems.map((p) => p.path).join(', ')}`);
       announceChange('credentials');
+      announceChange('settings');
     },
   );
   // The responses and ends of requests matter only while one we answered is in flight (see below).

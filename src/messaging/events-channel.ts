@@ -3,7 +3,9 @@
  * every open extension page of the same origin without a browser API call,
  * and is a no-op when no page listens.
  */
-export type ChangeNotice = 'log' | 'prompts' | 'credentials' | 'standings';
+/** `settings`: the settings in effect changed (the administrator's policy, or another page saved them). */
+export type ChangeNotice = 'log' | 'prompts' | 'credentials' | 'standings' | 'settings';
+const NOTICES: readonly unknown[] = ['log', 'prompts', 'credentials', 'standings', 'settings'] satisfies ChangeNotice[];
 
 const CHANNEL = 'proxy-keyring-changes';
 
@@ -16,8 +18,7 @@ export function announceChange(notice: ChangeNotice): void {
 export function onChange(listener: (notice: ChangeNotice) => void): () => void {
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = (event: MessageEvent<unknown>) => {
-    if (event.data === 'log' || event.data === 'prompts' || event.data === 'credentials' || event.data === 'standings')
-      listener(event.data);
+    if (NOTICES.includes(event.data)) listener(event.data as ChangeNotice);
   };
   return () => channel.close();
 }

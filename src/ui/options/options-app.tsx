@@ -156,6 +156,8 @@ export function OptionsApp({ seam, newest }: { seam: OptionsSeam; newest?: Promi
     return onChange((what) => {
       if (what === 'credentials' || what === 'standings') void loadCredentials().catch(fail);
       if (what === 'log') void refreshRecords().catch(fail);
+      // A policy that changed while the page is open: what it locks or recommends shows without a reload.
+      if (what === 'settings') void sendMessage('settings:get', {}).then(setSettings, fail);
     });
   }, []);
 

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialSummary } from '../../../src/core/credential';
 import { UserError } from '../../../src/core/user-error';
+import { parseSettings } from '../../../src/settings/settings';
 import { FIRST_WINDOW, OptionsApp, type OptionsSeam } from '../../../src/ui/options/options-app';
 import { makeRecord } from '../record-factory';
 import { FakeBackground } from './fake-background';
@@ -76,6 +77,24 @@ function renderApp() {
 const rowsOf = (testId: string) => [...screen.getByTestId(testId).querySelectorAll('tbody tr')];
 
 describe('OptionsApp: what the background holds, on screen', () => {
+  it('shows a setting the policy locks once the background says the settings changed, without a reload', async () => {
+    background.stored = { attemptCap: 5 };
+    renderApp();
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>(/Stop a request after/).value).toBe('5'));
+    expect(screen.queryByTestId('settings-locked-attemptCap')).toBeNull();
+    background.override('settings:get', () => {
+      const read = parseSettings({ attemptCap: 2 });
+      return {
+        ...read,
+        sources: { ...read.sources, attemptCap: 'policy' },
+        policy: { locked: ['attemptCap'], problems: [], credentials: [] },
+      };
+    });
+    background.announce('settings');
+    await waitFor(() => expect(screen.getByTestId('settings-locked-attemptCap')).toBeTruthy());
+    expect(screen.getByLabelText<HTMLInputElement>(/Stop a request after/).value).toBe('2');
+  });
+
   it('shows the saved passwords, the skipped ones in words, the log and the stored settings', async () => {
     background.credentials = [alice];
     background.problems = [{ key: 'problem_credentialDamaged' }];

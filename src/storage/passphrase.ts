@@ -115,8 +115,11 @@ export class DeviceKeys implements KeySource {
   }
 
   async read(): Promise<DataKey | undefined> {
+    // Both at once (a woken background waits on this): the stored key is used only when no passphrase is set.
+    const stored = this.stored.read();
+    stored.catch(() => undefined);
     const record = await this.#record();
-    if (record === undefined) return this.stored.read();
+    if (record === undefined) return stored;
     // A damaged record can never open what it wrapped: the entries' key is lost.
     if (record === 'damaged') return undefined;
     return this.#locked();

@@ -134,11 +134,13 @@ export class Vault {
   }
 
   async #loadScope(scope: StoredScope): Promise<VaultLoad> {
+    // The device key is read beside the entries (it is needed whenever there are any); the session key is cheap.
+    const deviceKey = scope === 'device' ? readKey(this.#keys.device) : undefined;
     const read = classifyDoc(await this.#stored(scope));
     if (read.kind === 'unreadable') return { credentials: [], problems: [problemOf('vaultUnreadable', scope)] };
     if (read.kind === 'newer') return { credentials: [], problems: [problemOf('vaultNewer', scope)] };
     if ((read.kind !== 'current' && read.kind !== 'older') || read.entries.length === 0) return { credentials: [], problems: [] };
-    const key = await readKey(this.#keys[scope]);
+    const key = await (deviceKey ?? readKey(this.#keys[scope]));
     const entries = read.kind === 'older' ? await this.#migrateOnLoad(scope, read, key) : read.entries;
     const opened = await Promise.all(entries.map((raw) => openEntry(raw, scope, key)));
     return {

@@ -31,15 +31,17 @@ describe('the change channel between background and pages', () => {
     announceChange('log');
     announceChange('credentials');
     announceChange('prompts');
-    await Promise.all([options.next(3), popup.next(3)]);
-    expect(options.heard).toEqual(['log', 'credentials', 'prompts']);
-    expect(popup.heard).toEqual(['log', 'credentials', 'prompts']);
+    announceChange('settings');
+    await Promise.all([options.next(4), popup.next(4)]);
+    expect(options.heard).toEqual(['log', 'credentials', 'prompts', 'settings']);
+    expect(popup.heard).toEqual(['log', 'credentials', 'prompts', 'settings']);
   });
 
   it('ignores anything on the channel that is not a notice', async () => {
     const page = listen();
-    postRaw('settings');
+    postRaw('passwords');
     postRaw({ notice: 'log' });
+    postRaw(['log']);
     postRaw(null);
     announceChange('prompts');
     announceChange('log');

@@ -5,7 +5,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { captureConsole, type BrowserUnderTest, type CapturedConsole, type LaunchOptions, type PromptWatch } from './browser';
 import { killProcessTree } from './chromium';
 import { FIREFOX_EXTENSION_UUID, GECKO_ID, OPTIONS_PATH, PROMPT_PATH } from './extension';
-import { readBadgeText } from './messages';
+import { readBadgeText, sendFromPage } from './messages';
 import { sleep } from './ports';
 
 export const FIREFOX_BIN = '/usr/bin/firefox-esr';
@@ -183,6 +183,7 @@ class Firefox implements FirefoxUnderTest {
   }
 
   async relaunch(extraPrefs?: Record<string, unknown>): Promise<void> {
+    await this.#flushLog();
     await this.#stopProcess();
     await this.start(extraPrefs);
   }
@@ -229,6 +230,18 @@ class Firefox implements FirefoxUnderTest {
     }
     await page.close().catch(() => undefined);
     throw new Error(`extension page did not load within ${timeoutMs} ms: ${url}`);
+  }
+
+  /**
+   * The log writer holds a batch up to 250 ms (src/storage/event-log.ts) and a
+   * browser that closes loses it; a relaunch is the harness's doing (a fresh
+   * proxy-auth cache), so what was logged is written first. Seen in CI:
+   * scenario b's sign-in records were missing after its relaunch.
+   */
+  async #flushLog(): Promise<void> {
+    const page = this.#messaging;
+    if (page === undefined || page.isClosed() || this.#browser === undefined) return;
+    await Promise.race([sendFromPage(page, 'log:flush', {}).catch(() => undefined), sleep(3_000)]);
   }
 
   async messagingPage(): Promise<Page> {

@@ -35,6 +35,7 @@ interface Options {
   squid: boolean;
   headless: boolean;
   port: number | undefined;
+  help: boolean;
 }
 
 const BROWSERS: Record<BrowserName, { label: string; env: string; bin: string; dist: string; install: string; privateKeys: string }> = {
@@ -91,15 +92,12 @@ function parseOptions(argv: string[]): Options {
   } catch (error) {
     throw new DemoError(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
   }
-  if (values.help) {
-    say(USAGE);
-    process.exit(EXIT_OK);
-  }
+  if (values.help) return { browser: 'chromium', squid: false, headless: false, port: undefined, help: true };
   if (values.browser !== 'chromium' && values.browser !== 'firefox') throw new DemoError(`--browser is chromium or firefox; ${USAGE}`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535))
     throw new DemoError(`--port needs a port number; ${USAGE}`);
-  return { browser: values.browser, squid: values.squid, headless: values.headless, port };
+  return { browser: values.browser, squid: values.squid, headless: values.headless, port, help: false };
 }
 
 function findBrowser(name: BrowserName): string {
@@ -116,6 +114,10 @@ function findBrowser(name: BrowserName): string {
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.help) {
+    say(USAGE);
+    return EXIT_OK;
+  }
   const b = BROWSERS[opts.browser];
   const executablePath = findBrowser(opts.browser);
   if (!existsSync(`${b.dist}/manifest.json`))
@@ -188,6 +190,18 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
+/**
+ * The demo ends when everything it started is stopped: no `process.exit`, so a
+ * server, browser or socket left open shows as a demo that does not end (CI
+ * runs it under a timeout). Should that happen, what is still open is printed.
+ */
+function end(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    process.stderr.write(`The demo is done but still holds: ${process.getActiveResourcesInfo().join(', ')}\n`);
+  }, 10_000).unref();
+}
+
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     say();
@@ -195,13 +209,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     interrupted = true;
     void stopAll().then(() => {
       process.stdout.write('Demo stopped.\n');
-      process.exit(EXIT_INTERRUPTED);
+      // The steps it cut short may still wait on their timers: the signal's own default (the handler is gone) ends it now.
+      process.kill(process.pid, signal);
     });
   });
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => end(interrupted ? EXIT_INTERRUPTED : code),
   async (error: unknown) => {
     await stopAll();
     if (error instanceof DemoError) say(`Cannot run the demo: ${error.message}`);
@@ -210,6 +225,6 @@ main().then(
       if (process.env['PK_DEMO_DEBUG'] === '1') console.error(error);
       else say('(PK_DEMO_DEBUG=1 shows the details)');
     }
-    process.exit(error instanceof DemoError ? EXIT_CANNOT_RUN : EXIT_CHECKS_FAILED);
+    end(interrupted ? EXIT_INTERRUPTED : error instanceof DemoError ? EXIT_CANNOT_RUN : EXIT_CHECKS_FAILED);
   },
 );

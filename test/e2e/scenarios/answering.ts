@@ -347,9 +347,16 @@ export function describeAnswering(ctx: ScenarioContext): void {
         const starts = await readBackgroundStarts(await b.messagingPage());
         expect(starts.at(-1)).toBeGreaterThanOrEqual(challengedAt - 1_000);
         await waitForAccepted(squid, { port: r.port, user: ALICE.user, url });
-        expect(await readLogOf(await b.messagingPage(), r.proxy)).toContainEqual(
-          expect.objectContaining({ outcome: 'answered-saved', url, username: ALICE.user }),
+        // The request that woke it is heard to its end: the proxy's verdict and the final result.
+        const answered = await waitUntil(
+          async () =>
+            (await readLogOf(await b.messagingPage(), r.proxy)).find(
+              (x) => x.outcome === 'answered-saved' && x.url === url && x.final !== undefined,
+            ),
+          10_000,
+          'the waking request logged with its final result',
         );
+        expect(answered).toMatchObject({ username: ALICE.user, final: { statusCode: 200 } });
       } finally {
         prompts.stop();
       }

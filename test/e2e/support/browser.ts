@@ -72,7 +72,9 @@ export interface BrowserQuirks {
    * proxy in Chromium) can still go out with a password the extension just
    * gave, before the proxy judged it: on a loaded machine Chromium sent a
    * second account's wrong password 8 times in a full run while the extension
-   * sent it once (1 when run alone). docs/browser-behaviour.md#credential-caches
+   * sent it once (1 when run alone), and Firefox a stale saved one 6 times
+   * (CI, scenario L1, when 57 of its 60 challenges reached the extension only
+   * after the proxy's verdict). docs/browser-behaviour.md#credential-caches
    */
   readonly resendsGivenPasswordUnderLoad: boolean;
 }

@@ -92,6 +92,9 @@ function isAbort(error: string): boolean {
 const DEFAULT: AuthAnswer = { kind: 'default' };
 const CANCEL: AuthAnswer = { kind: 'cancel' };
 const SEND: SendResult = { kind: 'send' };
+const NO_EXTRA: LogExtra = {};
+/** Where a challenge that refuses nothing starts: shared, since nothing changes it (a prompt copies its context). */
+const FIRST_TRY: Retry = { context: {}, askFirst: false };
 
 /**
  * The answerer: turns one onAuthRequired event into an answer. Browser-neutral;
@@ -152,18 +155,29 @@ export class Answerer {
     if (!challenge.isProxy) return this.#siteChallenge(challenge);
     const settings = deps.settings();
     const track = deps.tracker.countAttempt(challenge.requestId, started);
-    const record: Record_ = (outcome, extra = {}) =>
-      deps.log(makeLogRecord(challenge, { outcome, attempt: track.attempts, time: deps.now(), urlDetail: settings.urlDetail, ...extra }));
+    // The extra fields passed one by one, not spread: a record is built on every answer.
+    const record: Record_ = (outcome, extra = NO_EXTRA) =>
+      deps.log(
+        makeLogRecord(challenge, {
+          outcome,
+          attempt: track.attempts,
+          time: deps.now(),
+          urlDetail: settings.urlDetail,
+          answerMs: extra.answerMs,
+          username: extra.username,
+          afterRejection: extra.afterRejection,
+        }),
+      );
 
     const refused = findRefusal(challenge, track);
-    let next: Retry = { context: refused ? this.#refuse(challenge, refused, record) : {}, askFirst: false };
+    let next: Retry = refused ? { context: this.#refuse(challenge, refused, record), askFirst: false } : FIRST_TRY;
     for (;;) {
       const decision: Decision = next.askFirst
         ? { kind: 'prompt', attempt: track.attempts, reason: 'no-credential' }
         : decide({
             challenge,
             track,
-            credentials: deps.store.listFor(challenge.challenger),
+            credentials: deps.store.answerOrderFor(challenge.challenger),
             attemptCap: settings.attemptCap,
             proxy: deps.standings.stateOf(challenge.challenger),
             digestCredentialIds: deps.standings.digestCredentialIds(),

@@ -35,6 +35,11 @@ function readNumber(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
+/** The browser's time of the event, or now where it sent none (the clock is read only then: this runs on every challenge). */
+function readTime(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : Date.now();
+}
+
 /**
  * Narrows an onAuthRequired payload; the challenger's host is canonical
  * (proxy-endpoint.ts). Returns null for anything that is not a usable
@@ -62,7 +67,7 @@ export function readChallenge(details: unknown): Challenge | null {
     scheme: readString(d['scheme']).toLowerCase(),
     realm: readString(d['realm']),
     challenger: { host: host.host, port },
-    timeStamp: readNumber(d['timeStamp'], Date.now()),
+    timeStamp: readTime(d['timeStamp']),
   };
 }
 
@@ -93,8 +98,23 @@ function stripPlainUrl(url: string, detail: 'path' | 'origin'): string | undefin
   return detail === 'origin' ? origin : origin + path;
 }
 
+/** The URL stripped last: the same URL comes back for each of a request's challenges and records. */
+let lastStripped: { readonly url: string; readonly detail: 'path' | 'origin'; readonly stripped: string } = {
+  url: '',
+  detail: 'path',
+  stripped: '',
+};
+
 /** The URL as the log keeps it: no query, no fragment (they can hold tokens). */
 export function stripUrl(url: string, detail: 'path' | 'origin' = 'path'): string {
+  if (url === lastStripped.url && detail === lastStripped.detail) return lastStripped.stripped;
+  const stripped = stripUrlAnew(url, detail);
+  lastStripped = { url, detail, stripped };
+  return stripped;
+}
+
+/** `stripUrl` without the memo. */
+function stripUrlAnew(url: string, detail: 'path' | 'origin'): string {
   const plain = stripPlainUrl(url, detail);
   if (plain !== undefined) return plain;
   try {

@@ -33,8 +33,25 @@ export function credentialFits(credential: Credential, proxy: ProxyEndpoint, rea
   return credential.realm === undefined || credential.realm === '' || credential.realm === realm;
 }
 
+/** Answer order: lower `order` first, then the most recently updated. */
+function compareOrder(a: Pick<Credential, 'order' | 'updatedAt'>, b: Pick<Credential, 'order' | 'updatedAt'>): number {
+  return a.order - b.order || b.updatedAt - a.updatedAt;
+}
+
 export function sortByOrder<T extends Pick<Credential, 'order' | 'updatedAt'>>(credentials: readonly T[]): T[] {
-  return [...credentials].sort((a, b) => a.order - b.order || b.updatedAt - a.updatedAt);
+  return [...credentials].sort(compareOrder);
+}
+
+/**
+ * `sortByOrder`, without the copy when the list is in that order already (the
+ * store keeps its lists so, and a challenge reads one on every answer). The
+ * sort is stable, so a list already in order would come back as it is.
+ */
+export function inAnswerOrder<T extends Pick<Credential, 'order' | 'updatedAt'>>(credentials: readonly T[]): readonly T[] {
+  for (let i = 1; i < credentials.length; i++) {
+    if (compareOrder(credentials[i - 1]!, credentials[i]!) > 0) return sortByOrder(credentials);
+  }
+  return credentials;
 }
 
 /** The first credential that fits the challenger and the proxy has not refused. */
@@ -44,5 +61,5 @@ export function findUsableCredential(
   realm: string,
   exclude: ReadonlySet<string> = new Set(),
 ): Credential | undefined {
-  return sortByOrder(credentials).find((c) => !c.rejected && !exclude.has(c.id) && credentialFits(c, proxy, realm));
+  return inAnswerOrder(credentials).find((c) => !c.rejected && !exclude.has(c.id) && credentialFits(c, proxy, realm));
 }

@@ -42,7 +42,10 @@ export interface DecisionInput {
   readonly challenge: Challenge;
   /** The request's track after counting this challenge. */
   readonly track: RequestTrack;
-  /** The saved credentials; only those for the challenger matter (the store's `listFor` gives just those). */
+  /**
+   * The saved credentials; only those for the challenger matter (the store's
+   * `answerOrderFor` gives just those, already in answer order, so they are not sorted again).
+   */
   readonly credentials: readonly Credential[];
   readonly attemptCap: number;
   /** The challenger's standing (refusal-guard.ts), after this challenge's refusal if it is one. */

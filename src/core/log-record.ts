@@ -44,7 +44,7 @@ export function makeLogRecord(
     urlDetail?: 'path' | 'origin';
   },
 ): LogRecord {
-  return {
+  const record: { -readonly [K in keyof LogRecord]: LogRecord[K] } = {
     time: fields.time,
     requestId: challenge.requestId,
     proxy: formatEndpoint(challenge.challenger),
@@ -56,10 +56,12 @@ export function makeLogRecord(
     tabId: challenge.tabId,
     attempt: fields.attempt,
     outcome: fields.outcome,
-    ...(fields.answerMs === undefined ? {} : { answerMs: fields.answerMs }),
-    ...(fields.username === undefined ? {} : { username: fields.username }),
-    ...(fields.afterRejection ? { afterRejection: true as const } : {}),
   };
+  // Added one by one, not spread in: every answer builds a record, and each spread is an object more.
+  if (fields.answerMs !== undefined) record.answerMs = fields.answerMs;
+  if (fields.username !== undefined) record.username = fields.username;
+  if (fields.afterRejection) record.afterRejection = true;
+  return record;
 }
 
 /** A request that failed at the proxy (unreachable, tunnel refused) without a challenge we answered. */

@@ -89,6 +89,8 @@ export function isValidPort(port: number): boolean {
 /** The same proxy: the same canonical host and the same port. A host the URL parser refuses is no proxy's. */
 export function sameEndpoint(a: ProxyEndpoint, b: ProxyEndpoint): boolean {
   if (a.port !== b.port) return false;
+  // The same text (a challenge and the entry saved from it): one reading is enough.
+  if (a.host === b.host) return canonicaliseHost(a.host).ok;
   const ha = canonicaliseHost(a.host);
   const hb = canonicaliseHost(b.host);
   return ha.ok && hb.ok && ha.host === hb.host;

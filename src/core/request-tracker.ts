@@ -46,11 +46,13 @@ export class RequestTracker {
   countAttempt(requestId: string, now: number): RequestTrack {
     this.#dropStale(now);
     const previous = this.#tracks.get(requestId);
-    const track: RequestTrack = {
-      ...previous,
-      attempts: (previous?.attempts ?? 0) + 1,
-      firstSeen: previous?.firstSeen ?? now,
-    };
+    // Written out rather than spread from `previous`: every challenge builds one (see recordSupplied).
+    const track: RequestTrack =
+      previous === undefined
+        ? { attempts: 1, firstSeen: now }
+        : previous.supplied === undefined
+          ? { attempts: previous.attempts + 1, firstSeen: previous.firstSeen }
+          : { attempts: previous.attempts + 1, firstSeen: previous.firstSeen, supplied: previous.supplied };
     this.#set(requestId, track);
     return track;
   }

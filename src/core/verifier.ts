@@ -197,7 +197,8 @@ export class Verifier {
     const gate = this.#gates.get(key);
     if (verdict === 'accepted') {
       this.#trustedUntil.set(key, this.now() + this.options.trustMs);
-      this.#changeAccepted(() => this.#acceptedOnce.add(key));
+      // Most verdicts are on a password accepted before: nothing changes, and no closure is made for it.
+      if (!this.#acceptedOnce.has(key)) this.#changeAccepted(() => this.#acceptedOnce.add(key));
       if (gate) this.#close(key, gate, { kind: 'send' });
       return;
     }

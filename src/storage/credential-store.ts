@@ -1,4 +1,4 @@
-import { credentialFits, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
+import { credentialFits, inAnswerOrder, sortByOrder, summarise, type Credential, type CredentialSummary } from '../core/credential';
 import { validateCredentialInput, type CredentialErrors, type CredentialInput } from '../core/credential-input';
 import type { CredentialProblem } from '../messaging/protocol';
 import { canonicaliseHost, formatEndpoint, normaliseHost, sameEndpoint, type ProxyEndpoint } from '../core/proxy-endpoint';
@@ -8,6 +8,12 @@ import type { DataKey } from './data-key';
 import { PROBLEM_KEYS, type Vault, type VaultProblem } from './vault';
 
 const NONE: readonly Credential[] = [];
+
+/** One proxy's entries, in `list()` order and in answer order (`sortByOrder`). */
+interface EndpointEntries {
+  readonly listed: readonly Credential[];
+  readonly ordered: readonly Credential[];
+}
 
 /** `credentialFits` for an entry known without its password. */
 function fitsSummary(summary: CredentialSummary, proxy: ProxyEndpoint, realm: string): boolean {
@@ -29,10 +35,10 @@ export class CredentialStore {
   /**
    * `list()` by canonical host and port, built on the first challenge after a
    * change: a challenge looks at its proxy's entries only, not at every one,
-   * and no saved host is canonicalised again. Dropped whenever the saved or
-   * the policy's credentials change.
+   * no saved host is canonicalised again, and nothing is sorted again.
+   * Dropped whenever the saved or the policy's credentials change.
    */
-  #byEndpoint: ReadonlyMap<string, ReadonlyMap<number, readonly Credential[]>> | undefined;
+  #byEndpoint: ReadonlyMap<string, ReadonlyMap<number, EndpointEntries>> | undefined;
   #all: readonly Credential[] | undefined;
 
   constructor(
@@ -84,9 +90,18 @@ export class CredentialStore {
    * without walking every saved entry.
    */
   listFor(proxy: ProxyEndpoint): readonly Credential[] {
+    return this.#entriesFor(proxy)?.listed ?? NONE;
+  }
+
+  /** `listFor` in answer order (`sortByOrder`): what a challenge is answered from, sorted once per change rather than per challenge. */
+  answerOrderFor(proxy: ProxyEndpoint): readonly Credential[] {
+    return this.#entriesFor(proxy)?.ordered ?? NONE;
+  }
+
+  #entriesFor(proxy: ProxyEndpoint): EndpointEntries | undefined {
     const host = canonicaliseHost(proxy.host);
-    if (!host.ok) return NONE;
-    return (this.#byEndpoint ??= this.#index()).get(host.host)?.get(proxy.port) ?? NONE;
+    if (!host.ok) return undefined;
+    return (this.#byEndpoint ??= this.#index()).get(host.host)?.get(proxy.port);
   }
 
   /** The policy's accounts now; one the proxy already refused stays refused while the policy names it unchanged. */
@@ -288,19 +303,22 @@ export class CredentialStore {
     this.#byEndpoint = undefined;
   }
 
-  #index(): Map<string, Map<number, Credential[]>> {
-    const index = new Map<string, Map<number, Credential[]>>();
+  #index(): Map<string, Map<number, EndpointEntries>> {
+    type Building = { readonly listed: Credential[]; ordered: readonly Credential[] };
+    const index = new Map<string, Map<number, Building>>();
     for (const credential of this.list()) {
       const { port } = credential.proxy;
       const host = canonicaliseHost(credential.proxy.host);
       // What `sameEndpoint` matches to nothing, not even itself: a host the URL parser refuses, a port that is no number.
       if (!host.ok || Number.isNaN(port)) continue;
       let ports = index.get(host.host);
-      if (!ports) index.set(host.host, (ports = new Map<number, Credential[]>()));
+      if (!ports) index.set(host.host, (ports = new Map<number, Building>()));
       const entries = ports.get(port);
-      if (entries) entries.push(credential);
-      else ports.set(port, [credential]);
+      if (entries) entries.listed.push(credential);
+      else ports.set(port, { listed: [credential], ordered: NONE });
     }
+    // Sorted here, once per change of the store: the challenges after it only read.
+    for (const ports of index.values()) for (const entries of ports.values()) entries.ordered = inAnswerOrder(entries.listed);
     return index;
   }
 }

@@ -19,7 +19,11 @@ import { alternate, compare, fmtRatio, recordFigures, summarise, tailsUs } from 
  * in-memory fakes. No time is asserted (benches are not tests).
  */
 const TARGET = { host: 'proxy.example', port: 3128 };
-const details = (i: number, challenger = TARGET) => ({ ...makeChallenge({ requestId: `bench-${i}` }), challenger });
+/** Each challenge a request of its own, with a URL of its own (as a page's resources are), on 12 sites. */
+const details = (i: number, challenger = TARGET) => ({
+  ...makeChallenge({ requestId: `bench-${i}`, url: `http://site${i % 12}.example/assets/${i}.js?v=${i}` }),
+  challenger,
+});
 
 function makeAnswerer(vault: Vault, onPrompt: (prompt: PromptView) => void = () => {}) {
   const store = new CredentialStore(vault);

@@ -76,6 +76,20 @@ describe('stripUrl', () => {
     expect(stripUrl('https://a.test/p?x=1', 'origin')).toBe('https://a.test');
   });
 
+  it('gives each URL and detail its own answer, asked in any order and again', () => {
+    const url = 'https://a.test:8443/p/q?token=abc#x';
+    expect(stripUrl(url)).toBe('https://a.test:8443/p/q');
+    expect(stripUrl(url)).toBe('https://a.test:8443/p/q');
+    expect(stripUrl(url, 'origin')).toBe('https://a.test:8443');
+    expect(stripUrl(url, 'path')).toBe('https://a.test:8443/p/q');
+    expect(stripUrl('http://A.Test/P?x')).toBe('http://a.test/P');
+    expect(stripUrl(url, 'origin')).toBe('https://a.test:8443');
+    expect(stripUrl('')).toBe('');
+    expect(stripUrl('', 'origin')).toBe('');
+    expect(stripUrl('not a url')).toBe('');
+    expect(stripUrl(url)).toBe('https://a.test:8443/p/q');
+  });
+
   it('gives empty text for an unparsable URL', () => {
     expect(stripUrl('not a url')).toBe('');
     expect(stripUrl('http://a.test:65536/p')).toBe('');

@@ -66,6 +66,10 @@ describe('proxy endpoints', () => {
 
   it('never matches a host the URL parser refuses, not even to itself', () => {
     expect(sameEndpoint({ host: 'a b', port: 1 }, { host: 'a b', port: 1 })).toBe(false);
+    expect(sameEndpoint({ host: '', port: 1 }, { host: '', port: 1 })).toBe(false);
+    // The same text that is a host: the same proxy, on the same port only.
+    expect(sameEndpoint({ host: 'Proxy.Example', port: 1 }, { host: 'Proxy.Example', port: 1 })).toBe(true);
+    expect(sameEndpoint({ host: 'Proxy.Example', port: 1 }, { host: 'Proxy.Example', port: 2 })).toBe(false);
     expect(normaliseHost('[Bad Host]')).toBe('bad host');
   });
 

@@ -30,6 +30,17 @@ describe('RequestTracker', () => {
     expect(tracker.countAttempt('b', 10).attempts).toBe(1);
   });
 
+  it('carries the supplied answer into the next attempt only where there is one', () => {
+    const tracker = new RequestTracker();
+    expect(tracker.countAttempt('a', 0)).toStrictEqual({ attempts: 1, firstSeen: 0 });
+    expect(tracker.countAttempt('a', 1)).toStrictEqual({ attempts: 2, firstSeen: 0 });
+    tracker.recordSupplied('a', answer);
+    expect(tracker.countAttempt('a', 2)).toStrictEqual({ attempts: 3, firstSeen: 0, supplied: answer });
+    expect(tracker.countAttempt('a', 3)).toStrictEqual({ attempts: 4, firstSeen: 0, supplied: answer });
+    tracker.clearSupplied('a');
+    expect(tracker.countAttempt('a', 4)).toStrictEqual({ attempts: 5, firstSeen: 0 });
+  });
+
   it('forgets the supplied credential once its rejection is handled', () => {
     const tracker = new RequestTracker();
     tracker.countAttempt('a', 0);

@@ -355,6 +355,22 @@ describe('Verifier: the probe waits for a quiet moment (Chromium)', () => {
     expect(verifier.admit(other, 'r1').kind).toBe('wait');
   });
 
+  it('trusts a password again from each acceptance, and tells of an acceptance again only after a refusal', () => {
+    const time = manualTime();
+    const heard: (readonly string[])[] = [];
+    const verifier = new Verifier(time, time.now, OPTIONS, (keys) => heard.push(keys));
+    verifier.settle(KEY, 'r0', 'accepted');
+    time.advance(4_000);
+    verifier.settle(KEY, 'r1', 'accepted');
+    time.advance(4_000);
+    expect(verifier.isTrusted(KEY)).toBe(true);
+    expect(heard).toEqual([[KEY]]);
+    verifier.settle(KEY, 'r2', 'refused');
+    expect(verifier.isTrusted(KEY)).toBe(false);
+    verifier.settle(KEY, 'r3', 'accepted');
+    expect(heard).toEqual([[KEY], [], [KEY]]);
+  });
+
   it('tells which gates were accepted whenever that changes, and adopts those of a background before it', () => {
     const time = manualTime();
     const heard: (readonly string[])[] = [];

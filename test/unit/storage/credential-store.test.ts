@@ -207,6 +207,40 @@ describe('CredentialStore by proxy (listFor: what a challenge looks at)', () => 
     expect(usernamesFor(store, proxy)).toEqual(['alice']);
   });
 
+  it('gives a proxy’s accounts in answer order, sorted once and sorted again after every change', async () => {
+    const { store, vault, newId } = await makeStore();
+    const answerOrder = () => store.answerOrderFor(proxy).map((c) => c.username);
+    await store.saveFromForm(form(), 1, newId);
+    await store.saveFromForm(form({ username: 'bob' }), 2, newId);
+    await store.saveFromForm(form({ host: 'other.example', username: 'olga' }), 3, newId);
+    expect(answerOrder()).toEqual(['alice', 'bob']);
+    // Unchanged store, the same list: not sorted again for the next challenge.
+    expect(store.answerOrderFor(proxy)).toBe(store.answerOrderFor(proxy));
+    // A typed account goes first, though it is listed last.
+    await store.upsertEntered({ proxy, username: 'carol', password: 'pw', scope: 'session' }, 4, newId);
+    expect(store.listFor(proxy).map((c) => c.username)).toEqual(['alice', 'bob', 'carol']);
+    expect(answerOrder()).toEqual(['carol', 'alice', 'bob']);
+    await store.move('id2', 'up');
+    expect(answerOrder()).toEqual(['carol', 'bob', 'alice']);
+    await store.markRejected('id4');
+    expect(store.answerOrderFor(proxy).map((c) => c.rejected)).toEqual([true, false, false]);
+    expect(findUsableCredential(store.answerOrderFor(proxy), proxy, '')?.username).toBe('bob');
+    await store.saveFromForm(form({ id: 'id4', username: 'carol', password: '' }), 5, newId);
+    expect(store.answerOrderFor(proxy).map((c) => c.rejected)).toEqual([false, false, false]);
+    await store.remove('id2');
+    expect(answerOrder()).toEqual(['carol', 'alice']);
+    store.setPolicyCredentials([makeCredential({ id: 'policy:1', proxy, username: 'admin', order: -1_000_000 })]);
+    expect(answerOrder()).toEqual(['admin', 'carol', 'alice']);
+    store.setPolicyCredentials([]);
+    expect(answerOrder()).toEqual(['carol', 'alice']);
+    // Another background moved alice up meanwhile: a reload sees it.
+    await vault.updateFlags('id1', { order: -5 });
+    await store.reload();
+    expect(answerOrder()).toEqual(['alice', 'carol']);
+    expect(store.answerOrderFor({ host: 'other.example', port: 3128 }).map((c) => c.username)).toEqual(['olga']);
+    expect(store.answerOrderFor({ host: 'a/b', port: 3128 })).toEqual([]);
+  });
+
   it('never finds an entry whose host the URL parser refuses, not even by that host', async () => {
     const { store } = await makeStore();
     await store.ready();

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { ALICE } from '../../e2e/support/accounts';
@@ -6,9 +7,17 @@ import { asFirefox } from '../../e2e/support/firefox';
 import { readBackgroundStarts, readLogOf, readStartTimings, seedCredential, sendFromPage } from '../../e2e/support/messages';
 import { makePacUrl } from '../../e2e/support/pac';
 import { sleep } from '../../e2e/support/ports';
-import { startStack, type Route, type RouteSpec, type Stack } from '../../e2e/support/stack';
-import { alternate, compare, fmtMs, fmtRatio, median, recordFigures } from '../figures';
-import { launchPlainChromium, launchPlainFirefox, stopAndConfirm, timedLoad, waitForAnswerGap, waitForBackground } from './bench-support';
+import { launchBrowser, startStack, type RouteSpec, type Stack } from '../../e2e/support/stack';
+import { alternate, compare, fmtMs, fmtRatio, median, recordFigures, type Compared } from '../figures';
+import {
+  launchPlainChromium,
+  launchPlainFirefox,
+  stopAndConfirm,
+  timedLoad,
+  waitForAnswerGap,
+  waitForBackground,
+  writeFloorExtension,
+} from './bench-support';
 
 /**
  * The built extension in real Chromium and Firefox against squid on loopback:
@@ -16,6 +25,9 @@ import { launchPlainChromium, launchPlainFirefox, stopAndConfirm, timedLoad, wai
  * loads beside the open proxy and the DevTools answer, and what idle browsing
  * costs the background. Every round uses a squid port of its own, so each
  * challenge is fresh in both browsers (Chromium also gets a fresh context).
+ * The floor runs beside it, its rounds alternating with ours: a second browser
+ * of the same kind whose only extension does nothing but answer
+ * (bench-support.ts writeFloorExtension), what the browser itself costs.
  */
 const ROUNDS = 20;
 const IDLE_LOADS = 100;
@@ -30,7 +42,7 @@ interface ColdSplit {
   readyMs?: number;
   answerMs?: number | undefined;
 }
-type Arm = 'warm' | 'cold' | 'load' | 'open' | 'devtools' | 'unverified';
+type Arm = 'warm' | 'cold' | 'load' | 'open' | 'devtools' | 'unverified' | 'floorwarm' | 'floorcold' | 'floorload';
 /**
  * Chromium: one squid port per arm, a fresh context each round (its own
  * proxy-auth cache), so the password is one the proxy already accepted in
@@ -39,12 +51,18 @@ type Arm = 'warm' | 'cold' | 'load' | 'open' | 'devtools' | 'unverified';
  * `unverified`: a port per round in both, a saved password not yet used.
  */
 function routeName(browser: BrowserName, arm: Arm, round: number): string {
-  return browser === 'chromium' && arm !== 'unverified' ? arm : `${arm}${round}`;
+  return perRound(browser, arm) ? `${arm}${round}` : arm;
+}
+/** Firefox's floor starts every warm and cold round from a relaunch (a fresh proxy-auth cache): one port does. */
+function perRound(browser: BrowserName, arm: Arm): boolean {
+  if (arm === 'unverified') return true;
+  return browser === 'firefox' && arm !== 'floorwarm' && arm !== 'floorcold';
 }
 const SEEDED: readonly Arm[] = ['warm', 'cold', 'load', 'unverified'];
 
 function routesFor(name: BrowserName): Record<string, RouteSpec> {
-  const names = (arm: Arm) => (name === 'chromium' && arm !== 'unverified' ? [arm] : range(arm, ROUNDS));
+  // One squid holds every route: with a port per floor round too (161) it did not start in 20 s here; this way 124.
+  const names = (arm: Arm) => (perRound(name, arm) ? range(arm, ROUNDS) : [arm]);
   const spec = (arm: Arm, auth: RouteSpec['auth']) => Object.fromEntries(names(arm).map((n) => [n, { auth }]));
   return {
     ...spec('warm', 'basic'),
@@ -54,17 +72,22 @@ function routesFor(name: BrowserName): Record<string, RouteSpec> {
     idle: { auth: 'none' },
     ...spec('devtools', 'basic'),
     ...(name === 'chromium' ? spec('unverified', 'basic') : {}),
+    ...spec('floorwarm', 'basic'),
+    ...spec('floorcold', 'basic'),
+    ...spec('floorload', 'basic'),
+    floorwake: { auth: 'basic' },
   };
+}
+
+/** The floor's browser sees only the floor's routes. */
+function floorPac(stack: Stack, name: BrowserName): string {
+  const floorRoutes = Object.keys(routesFor(name)).filter((r) => r.startsWith('floor'));
+  return makePacUrl(Object.fromEntries(floorRoutes.map((r) => [stack.route(r).host, stack.route(r).port])));
 }
 
 function seededRoutes(name: BrowserName): string[] {
   const all = routesFor(name);
   return Object.keys(all).filter((r) => SEEDED.some((arm) => r.startsWith(arm)));
-}
-
-/** A page whose first request meets a fresh challenge; closed (with its context in Chromium) by `done`. */
-async function freshPage(browser: BrowserUnderTest, route: Route): Promise<Page> {
-  return browser.freshPage(route.port);
 }
 
 async function closePage(browser: BrowserUnderTest, page: Page): Promise<void> {
@@ -78,9 +101,17 @@ async function closePage(browser: BrowserUnderTest, page: Page): Promise<void> {
 
 describe.each(BROWSER_NAMES)('%s', (name) => {
   let stack: Stack;
+  let floor: BrowserUnderTest | undefined;
+  let floorDir: string | undefined;
+  const floorBrowser = () => {
+    if (floor === undefined) throw new Error('the floor browser did not start');
+    return floor;
+  };
 
   beforeAll(async () => {
     stack = await startStack(name, { routes: routesFor(name) });
+    floorDir = await writeFloorExtension(name);
+    floor = await launchBrowser(name, { pacUrl: floorPac(stack, name), extensionDir: floorDir });
     const page = await stack.browser.messagingPage();
     for (const r of seededRoutes(name)) {
       await seedCredential(page, { port: stack.route(r).port, username: ALICE.user, password: ALICE.password });
@@ -91,21 +122,35 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
   }, 180_000);
 
   afterAll(async () => {
+    await floor?.close();
+    if (floorDir !== undefined) await rm(floorDir, { recursive: true, force: true });
     await stack?.stop();
   });
 
-  /** One challenge on `routeName`'s own port: whether it was answered, the page time, squid's gap. */
-  async function challengeOnce(routeKey: string, round: number) {
+  /** One challenge on `routeName`'s own port, in our browser or the floor's: whether it was answered, the page time, squid's gap. */
+  async function challengeOnce(routeKey: string, round: number, browser: BrowserUnderTest = stack.browser) {
     const route = stack.route(routeKey);
-    const page = await freshPage(stack.browser, route);
+    const page = await browser.freshPage(route.port);
     const url = route.url(`/?round=${round}`);
     try {
       const { status, pageMs } = await timedLoad(page, url);
       const gapMs = status === 200 ? await waitForAnswerGap(stack.squid, route.port, url) : undefined;
       return { answered: status === 200, status, pageMs, gapMs };
     } finally {
-      await closePage(stack.browser, page);
+      await closePage(browser, page);
     }
+  }
+
+  /**
+   * The floor's warm start, as ours: Firefox from a relaunch (its event page
+   * starts at install), Chromium's worker woken by a challenge of its own when
+   * the last round left it stopped.
+   */
+  async function makeFloorWarm(): Promise<void> {
+    const b = floorBrowser();
+    if (b.name === 'firefox') await asFirefox(b).relaunch();
+    else if (!(await b.isBackgroundRunning())) await challengeOnce('floorwake', -1, b);
+    if (!(await waitForBackground(b, true, 15_000))) throw new Error('the floor background did not start');
   }
 
   /**
@@ -139,7 +184,24 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
     const unverified: { pageMs: number; gapMs?: number }[] = [];
     const coldSplits: ColdSplit[] = [];
     const warmStatuses: (number | string)[] = [];
+    const floorWarm: { pageMs: number; gapMs: number }[] = [];
+    const floorCold: { pageMs: number; gapMs: number; stoppedBefore: boolean }[] = [];
     await alternate(ROUNDS, {
+      floorWarm: async (round: number) => {
+        await makeFloorWarm();
+        const r = await challengeOnce(routeName(name, 'floorwarm', round), round, floorBrowser());
+        if (!r.answered || r.gapMs === undefined) return undefined;
+        floorWarm.push({ pageMs: r.pageMs, gapMs: r.gapMs });
+        return r.pageMs;
+      },
+      floorCold: async (round: number) => {
+        const b = floorBrowser();
+        const stoppedBefore = (await stopAndConfirm(b)) && !(await b.isBackgroundRunning());
+        const r = await challengeOnce(routeName(name, 'floorcold', round), round, b);
+        if (!r.answered || r.gapMs === undefined) return undefined;
+        floorCold.push({ pageMs: r.pageMs, gapMs: r.gapMs, stoppedBefore });
+        return r.pageMs;
+      },
       ...(name === 'chromium'
         ? {
             unverified: async (round: number) => {
@@ -162,7 +224,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
         const stopped = await stopAndConfirm(stack.browser);
         // Opening the page must not wake it either: checked again right before the load.
         const route = stack.route(routeName(name, 'cold', round));
-        const page = await freshPage(stack.browser, route);
+        const page = await stack.browser.freshPage(route.port);
         const stoppedBefore = stopped && !(await stack.browser.isBackgroundRunning());
         const url = route.url(`/?round=${round}`);
         try {
@@ -189,6 +251,18 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
       unverified.map((u) => u.pageMs),
       warmPage,
     );
+    const floorWarmGap = floorWarm.map((w) => w.gapMs);
+    const floorGap = compare(
+      floorCold.map((c) => c.gapMs),
+      floorWarmGap,
+    );
+    const floorPage = compare(
+      floorCold.map((c) => c.pageMs),
+      floorWarm.map((w) => w.pageMs),
+    );
+    const warmVsFloor = compare(warmGap, floorWarmGap);
+    const added = (c: Compared) => Math.round((c.medianMs - c.baselineMedianMs) * 10) / 10;
+    const floorConfirmed = floorCold.filter((c) => c.stoppedBefore).length;
     await recordFigures(
       `${name}WarmCold`,
       {
@@ -203,8 +277,18 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
         gapColdVsWarm: gap,
         ...(unverified.length > 0 ? { unverifiedGapMs: unverifiedGap, pageUnverifiedVsWarm: firstUse } : {}),
         coldSplits,
-        pageAddedMs: Math.round((page.medianMs - page.baselineMedianMs) * 10) / 10,
-        gapAddedMs: Math.round((gap.medianMs - gap.baselineMedianMs) * 10) / 10,
+        pageAddedMs: added(page),
+        gapAddedMs: added(gap),
+        floor: {
+          warmGapMs: floorWarmGap,
+          coldGapMs: floorCold.map((c) => c.gapMs),
+          coldConfirmedStopped: floorConfirmed,
+          gapColdVsWarm: floorGap,
+          pageColdVsWarm: floorPage,
+          gapAddedMs: added(floorGap),
+          pageAddedMs: added(floorPage),
+        },
+        warmGapVsFloor: warmVsFloor,
       },
       [
         {
@@ -213,6 +297,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           value: `${fmtMs(median(warmGap))} (answered ${warm.length}/${ROUNDS})`,
           baseline: `page ${fmtMs(page.baselineMedianMs)}`,
           target: '≤ 5 ms',
+        },
+        {
+          figure: `floor (an extension that only answers, its rounds alternating with ours): warm squid 407 → retry, median of ${floorWarmGap.length}`,
+          browser: name,
+          value: fmtMs(median(floorWarmGap)),
+          baseline: `Proxy Keyring ÷ floor ${fmtRatio(warmVsFloor.ratio)} (round by round)`,
+          target: '(the floor for ≤ 5 ms)',
         },
         {
           figure: `cold wake: answered (background confirmed stopped ${confirmed}/${ROUNDS})`,
@@ -233,6 +324,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           value: `+${fmtMs(gap.medianMs - gap.baselineMedianMs)} (${fmtRatio(gap.ratio)})`,
           baseline: `warm ${fmtMs(gap.baselineMedianMs)}, cold ${fmtMs(gap.medianMs)}`,
           target: '≤ 20 ms',
+        },
+        {
+          figure: `floor: cold wake, squid 407 → retry added over warm (stopped ${floorConfirmed}/${floorCold.length})`,
+          browser: name,
+          value: `+${fmtMs(added(floorGap))} (${fmtRatio(floorGap.ratio)})`,
+          baseline: `warm ${fmtMs(floorGap.baselineMedianMs)}, cold ${fmtMs(floorGap.medianMs)}; page +${fmtMs(added(floorPage))}`,
+          target: '(the floor for ≤ 20 ms)',
         },
         {
           figure:
@@ -269,8 +367,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
         if (r.status !== 200) throw new Error(`${routeKey}: ${r.status}`);
         return r.pageMs;
       };
-      const arms: { [P in 'keyring' | 'open' | 'devtools']?: (round: number) => Promise<number> } = {
+      const arms: { [P in 'keyring' | 'open' | 'devtools' | 'floor']?: (round: number) => Promise<number> } = {
         keyring: (round: number) => load(routeName(name, 'load', round), round),
+        floor: async (round: number) => {
+          const r = await challengeOnce(routeName(name, 'floorload', round), round, floorBrowser());
+          if (r.status !== 200) throw new Error(`floor: ${r.status}`);
+          return r.pageMs;
+        },
         open: (round: number) => load(routeName(name, 'open', round), round),
         devtools: async (round: number) => {
           // Chromium: a fresh context (its own proxy-auth cache); Firefox: a port of the round's own.
@@ -306,7 +409,17 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
       {
         const keyringVsDevtools = compare(samples.keyring, samples.devtools);
         const devtoolsVsOpen = compare(samples.devtools, samples.open);
-        Object.assign(figures, { keyringVsDevtools, devtoolsVsOpen, devtoolsGapMs: devtoolsGaps });
+        const floorVsDevtools = compare(samples.floor, samples.devtools);
+        const floorVsOpen = compare(samples.floor, samples.open);
+        const keyringVsFloor = compare(samples.keyring, samples.floor);
+        Object.assign(figures, {
+          keyringVsDevtools,
+          devtoolsVsOpen,
+          devtoolsGapMs: devtoolsGaps,
+          floorVsDevtools,
+          floorVsOpen,
+          keyringVsFloor,
+        });
         rows.push(
           {
             figure: `page load: ${name === 'chromium' ? 'DevTools' : 'WebDriver BiDi'} answer (page.authenticate, no extension) ÷ open port`,
@@ -321,6 +434,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
             value: fmtRatio(keyringVsDevtools.ratio),
             baseline: `keyring ${fmtMs(keyringVsDevtools.medianMs)}, devtools ${fmtMs(keyringVsDevtools.baselineMedianMs)}`,
             target: '≤ 1.00×',
+          },
+          {
+            figure: `page load: the floor (an extension that only answers) ÷ ${name === 'chromium' ? 'DevTools' : 'BiDi'} answer / ÷ open port`,
+            browser: name,
+            value: `${fmtRatio(floorVsDevtools.ratio)} / ${fmtRatio(floorVsOpen.ratio)}`,
+            baseline: `floor ${fmtMs(floorVsDevtools.medianMs)}; Proxy Keyring ÷ floor ${fmtRatio(keyringVsFloor.ratio)}`,
+            target: '(the floor for ≤ 1.00×)',
           },
         );
       }

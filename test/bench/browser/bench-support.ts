@@ -1,12 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { BrowserUnderTest } from '../../e2e/support/browser';
+import { ALICE } from '../../e2e/support/accounts';
+import type { BrowserName, BrowserUnderTest } from '../../e2e/support/browser';
 import { CHROMIUM_BIN, killProcessTree } from '../../e2e/support/chromium';
+import { CHROME_DIST } from '../../e2e/support/extension';
 import { launchFirefox } from '../../e2e/support/firefox';
 import { sleep } from '../../e2e/support/ports';
 import type { AccessEntry, Squid } from '../../e2e/support/squid';
+import { GECKO_ID } from '../../../vite.config';
 
 /** Page time from the page's own Navigation Timing: navigation start to the end of its load event. */
 export async function readPageTime(page: Page): Promise<number> {
@@ -135,4 +138,40 @@ export async function launchPlainFirefox(pacUrl: string): Promise<{ browser: Bro
     await rm(blank, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The floor under Proxy Keyring's answers: an extension whose background does
+ * nothing but answer every proxy challenge at once with one fixed account (no
+ * storage, no log, no decision), with the listener shape auth-listener.ts uses
+ * in each browser. What it costs is what the browser itself takes to hand a
+ * challenge to an extension and to start a stopped background.
+ */
+function floorBackground(name: BrowserName): string {
+  const answer = JSON.stringify({ authCredentials: { username: ALICE.user, password: ALICE.password } });
+  return name === 'chromium'
+    ? `chrome.webRequest.onAuthRequired.addListener((d, callback) => callback(d.isProxy ? ${answer} : {}), { urls: ['<all_urls>'] }, ['asyncBlocking']);\n`
+    : `browser.webRequest.onAuthRequired.addListener((d) => (d.isProxy ? ${answer} : {}), { urls: ['<all_urls>'] }, ['blocking']);\n`;
+}
+
+function floorManifest(name: BrowserName): object {
+  const shared = { manifest_version: 3, name: 'floor', version: '1.0', host_permissions: ['<all_urls>'] };
+  return name === 'chromium'
+    ? { ...shared, permissions: ['webRequest', 'webRequestAuthProvider'], background: { service_worker: 'background.js' } }
+    : {
+        ...shared,
+        permissions: ['webRequest', 'webRequestBlocking'],
+        background: { scripts: ['background.js'] },
+        // The harness finds the add-on by Proxy Keyring's Gecko id; the floor's browser has no other add-on.
+        browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '142.0' } },
+      };
+}
+
+/** The floor extension in a temporary folder (remove it when done); the icons are there for the harness's quiet page. */
+export async function writeFloorExtension(name: BrowserName): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `pk-bench-floor-${name}-`));
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(floorManifest(name)));
+  await writeFile(join(dir, 'background.js'), floorBackground(name));
+  await cp(join(CHROME_DIST, 'icons'), join(dir, 'icons'), { recursive: true });
+  return dir;
 }

@@ -179,6 +179,11 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     signInTester,
   });
 
+  // The loads a woken worker's first answer waits on go out before the listeners are registered: registering costs
+  // Chromium a few ms (its first onAuthRequired listener most), and the reads overlap it. Nothing here awaits them.
+  const loading = answerer.ready();
+  loading.catch(() => undefined);
+
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
   // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
@@ -222,8 +227,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // After the listeners: recording the start must not delay them.
   void recordBackgroundStart(api.storage.session, now()).catch(() => undefined);
   const listenersMs = performance.now();
-  void answerer
-    .ready()
+  void loading
     .then(
       () =>
         recordStartTimings(api.storage.session, {

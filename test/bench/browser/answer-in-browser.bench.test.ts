@@ -30,6 +30,13 @@ import {
  * (bench-support.ts writeFloorExtension), what the browser itself costs.
  */
 const ROUNDS = 20;
+/**
+ * Page loads of ~70 ms spread ±30 ms from round to round here: at 20 rounds
+ * Chromium's ratio to the floor swung 0.85–1.40× between runs. Chromium uses
+ * one squid port per arm, so it takes 60; Firefox needs a port per round and
+ * arm, and one squid holds 124 in all.
+ */
+const pageRounds = (name: BrowserName) => (name === 'chromium' ? 60 : ROUNDS);
 const IDLE_LOADS = 100;
 const FIREFOX_IDLE_MS = 500;
 
@@ -394,18 +401,19 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           }
         },
       };
-      const samples = await alternate(ROUNDS, arms);
+      const rounds = pageRounds(name);
+      const samples = await alternate(rounds, arms);
       const keyringVsOpen = compare(samples.keyring, samples.open);
       const rows = [
         {
-          figure: `page load: Proxy Keyring answering ÷ open port (${ROUNDS} alternating rounds)`,
+          figure: `page load: Proxy Keyring answering ÷ open port (${rounds} alternating rounds)`,
           browser: name,
           value: fmtRatio(keyringVsOpen.ratio),
           baseline: `keyring ${fmtMs(keyringVsOpen.medianMs)}, open ${fmtMs(keyringVsOpen.baselineMedianMs)}`,
           target: "within 2 % of the DevTools answer's",
         },
       ];
-      const figures: Record<string, unknown> = { rounds: ROUNDS, keyringVsOpen };
+      const figures: Record<string, unknown> = { rounds, keyringVsOpen };
       {
         const keyringVsDevtools = compare(samples.keyring, samples.devtools);
         const devtoolsVsOpen = compare(samples.devtools, samples.open);
@@ -445,7 +453,7 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
         );
       }
       await recordFigures(`${name}PageLoad`, figures, rows);
-      expect(samples.keyring).toHaveLength(ROUNDS);
+      expect(samples.keyring).toHaveLength(rounds);
     } finally {
       await plain.close();
     }

@@ -59,6 +59,7 @@ export interface ObservedResponse {
   readonly tabId?: number;
 }
 
+/** A record's optional fields; `answer()`'s `record` passes each one on by name, so a field added here is added there too. */
 type LogExtra = { answerMs?: number; username?: string; afterRejection?: true };
 type Record_ = (outcome: Outcome, extra?: LogExtra) => void;
 
@@ -94,7 +95,7 @@ const CANCEL: AuthAnswer = { kind: 'cancel' };
 const SEND: SendResult = { kind: 'send' };
 const NO_EXTRA: LogExtra = {};
 /** Where a challenge that refuses nothing starts: shared, since nothing changes it (a prompt copies its context). */
-const FIRST_TRY: Retry = { context: {}, askFirst: false };
+const FIRST_TRY: Retry = Object.freeze({ context: Object.freeze({}), askFirst: false });
 
 /**
  * The answerer: turns one onAuthRequired event into an answer. Browser-neutral;

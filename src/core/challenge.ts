@@ -98,23 +98,8 @@ function stripPlainUrl(url: string, detail: 'path' | 'origin'): string | undefin
   return detail === 'origin' ? origin : origin + path;
 }
 
-/** The URL stripped last: the same URL comes back for each of a request's challenges and records. */
-let lastStripped: { readonly url: string; readonly detail: 'path' | 'origin'; readonly stripped: string } = {
-  url: '',
-  detail: 'path',
-  stripped: '',
-};
-
 /** The URL as the log keeps it: no query, no fragment (they can hold tokens). */
 export function stripUrl(url: string, detail: 'path' | 'origin' = 'path'): string {
-  if (url === lastStripped.url && detail === lastStripped.detail) return lastStripped.stripped;
-  const stripped = stripUrlAnew(url, detail);
-  lastStripped = { url, detail, stripped };
-  return stripped;
-}
-
-/** `stripUrl` without the memo. */
-function stripUrlAnew(url: string, detail: 'path' | 'origin'): string {
   const plain = stripPlainUrl(url, detail);
   if (plain !== undefined) return plain;
   try {

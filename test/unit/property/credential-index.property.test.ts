@@ -40,6 +40,11 @@ describe('property: the store by proxy', () => {
         const fromAll = decide({ ...input, credentials: store.list() });
         const fromIndex = decide({ ...input, credentials: listed });
         ensure(JSON.stringify(fromAll) === JSON.stringify(fromIndex), 'the decision does not depend on the entries for other proxies');
+        // What the answerer reads: the same entries, in answer order, and the same decision.
+        const ordered = store.answerOrderFor(challenger);
+        ensure(ordered.length === listed.length && listed.every((c) => ordered.includes(c)), 'answer order holds the same entries');
+        const fromOrdered = decide({ ...input, credentials: ordered });
+        ensure(JSON.stringify(fromAll) === JSON.stringify(fromOrdered), 'the decision from the answer-order list is the same');
       }),
       { numRuns: RUNS },
     );

@@ -126,6 +126,15 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     now,
     timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
   });
+  // One promise while neither load is started again, so the answerer sees it done and does not await it per answer.
+  let settingsLoad: { readonly settings: Promise<unknown>; readonly policy: Promise<unknown>; readonly both: Promise<void> } | undefined;
+  const settingsReady = (): Promise<void> => {
+    const [s, p] = [settings.ready(), policy.ready()];
+    if (settingsLoad?.settings !== s || settingsLoad.policy !== p) {
+      settingsLoad = { settings: s, policy: p, both: Promise.all([s, p]).then(() => undefined) };
+    }
+    return settingsLoad.both;
+  };
   const answerer = new Answerer({
     store,
     board,
@@ -139,7 +148,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     },
     settings: () => settings.current(),
     // A policy account must be in memory before the first challenge is decided, like the saved ones.
-    settingsReady: () => Promise.all([settings.ready(), policy.ready()]).then(() => undefined),
+    settingsReady,
     log: (record) => {
       log.append(record);
       signInTester.observeRecord(record);

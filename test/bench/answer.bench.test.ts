@@ -19,6 +19,7 @@ import { alternate, compare, fmtRatio, recordFigures, summarise, tailsUs } from 
  * in-memory fakes. No time is asserted (benches are not tests).
  */
 const TARGET = { host: 'proxy.example', port: 3128 };
+const SETTLED = Promise.resolve();
 /** Each challenge a request of its own, with a URL of its own (as a page's resources are), on 12 sites. */
 const details = (i: number, challenger = TARGET) => ({
   ...makeChallenge({ requestId: `bench-${i}`, url: `http://site${i % 12}.example/assets/${i}.js?v=${i}` }),
@@ -34,7 +35,8 @@ function makeAnswerer(vault: Vault, onPrompt: (prompt: PromptView) => void = () 
     board: new PromptBoard(() => 60_000),
     tracker,
     settings: () => DEFAULT_SETTINGS,
-    settingsReady: async () => {},
+    // As start-background.ts gives it: one promise, already settled, so a warm answer does not await it.
+    settingsReady: () => SETTLED,
     log: () => {},
     openPromptWindow: onPrompt,
     now: () => Date.now(),

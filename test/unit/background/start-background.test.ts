@@ -5,6 +5,7 @@ import { startBackground } from '../../../src/background/start-background';
 import { SETTINGS_KEY } from '../../../src/settings/settings-store';
 import { SETTINGS_VERSION } from '../../../src/settings/settings';
 import { createDataKeyLoader, loadOrCreateDataKey } from '../../../src/storage/data-key';
+import { VAULT_KEY } from '../../../src/storage/vault';
 import { BROWSER_PATHS, createFakeBrowser } from '../../fakes/fake-browser';
 import chromiumPayload from '../../fixtures/chromium-156-proxy-basic.json';
 import firefoxPayload from '../../fixtures/firefox-153-proxy-basic.json';
@@ -314,6 +315,8 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       await first.webRequest.onAuthRequired.trigger(challenge());
       void first.webRequest.onAuthRequired.trigger(challenge());
       await eventually(() => expect(first.windows.list()).toHaveLength(1));
+      // "Before" a start: the refusal is on disk (the mark is written after memory knows it).
+      await eventually(async () => expect(JSON.stringify(await fakeBrowser.storage.local.get(VAULT_KEY))).toContain('"rejected":true'));
       fakeBrowser.action.resetState();
       restartBackground(first);
       await eventually(async () => expect(await first.badge()).toMatchObject({ text: '!' }));

@@ -31,6 +31,7 @@ export interface AnswererDeps {
   readonly memory: AnswerMemory;
   readonly settings: () => Settings;
   /** Resolves once settings are loaded; shared like the credential load. */
+  /** The same promise while nothing is loaded again: the answerer awaits no load it has seen done (`#loadsDone`). */
   readonly settingsReady: () => Promise<void>;
   readonly log: (record: LogRecord) => void;
   readonly openPromptWindow: (prompt: PromptView) => void;

@@ -1,3 +1,4 @@
+import { hostWithPort, readPlainUrl } from './plain-url';
 import { canonicaliseHost, type ProxyEndpoint } from './proxy-endpoint';
 
 /**
@@ -71,37 +72,14 @@ export function readChallenge(details: unknown): Challenge | null {
   };
 }
 
-/**
- * A URL the URL parser would give back unchanged up to its query: http(s), a
- * lower-case DNS name, a port other than the default, a path of characters
- * it neither encodes nor reads as anything else. What browsers report for
- * most requests; `stripUrl` cuts those without parsing them (it runs on
- * every challenge). Groups: scheme, host, port, path.
- */
-const PLAIN_URL =
-  /^(https?):\/\/((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.?)(?::([1-9]\d{0,4}))?(\/[\w.~!$&'()*+,;=:@/-]*)?(?=[?#]|$)/;
-/** A host the parser reads as an IPv4 address (its last label a number), or punycode it checks. */
-const NUMERIC_LAST_LABEL = /(?:^|\.)(?:\d+|0x[0-9a-f]*)\.?$/;
-const PUNYCODE_LABEL = /(?:^|\.)xn--/;
-/** `.` and `..` are read as "this" and "up" (dot segments). */
-const DOT_SEGMENT = /\/\.\.?(?=\/|$)/;
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
-
-/** `stripUrl` without the parser, where the text is what the parser would write; undefined elsewhere. */
-function stripPlainUrl(url: string, detail: 'path' | 'origin'): string | undefined {
-  const match = PLAIN_URL.exec(url);
-  if (!match) return undefined;
-  const [, scheme = '', host = '', port, path = '/'] = match;
-  if (NUMERIC_LAST_LABEL.test(host) || PUNYCODE_LABEL.test(host) || DOT_SEGMENT.test(path)) return undefined;
-  if (port !== undefined && (port === DEFAULT_PORTS[scheme] || Number(port) > 65_535)) return undefined;
-  const origin = port === undefined ? `${scheme}://${host}` : `${scheme}://${host}:${port}`;
-  return detail === 'origin' ? origin : origin + path;
-}
-
 /** The URL as the log keeps it: no query, no fragment (they can hold tokens). */
 export function stripUrl(url: string, detail: 'path' | 'origin' = 'path'): string {
-  const plain = stripPlainUrl(url, detail);
-  if (plain !== undefined) return plain;
+  // Most URLs need no parser (plain-url.ts): this runs on every challenge.
+  const plain = readPlainUrl(url);
+  if (plain !== undefined) {
+    const origin = `${plain.scheme}://${hostWithPort(plain)}`;
+    return detail === 'origin' ? origin : origin + plain.path;
+  }
   try {
     const u = new URL(url);
     return detail === 'origin' ? u.origin : `${u.origin}${u.pathname}`;

@@ -20,8 +20,6 @@ const NOT_IN_A_HOST = /[\u0000-\u0020\u007f/\\?#@%]/;
 /** Hosts seen lately: the answerer compares the same few proxies on every challenge. */
 const canonicalCache = new Map<string, HostResult>();
 const CACHE_SIZE = 512;
-/** The host asked for last: one challenge asks for its proxy's several times over. */
-let last: { readonly text: string; readonly result: HostResult } = { text: '', result: { ok: false, problem: 'hostEmpty' } };
 
 /**
  * The host as the browser's own URL parser spells it: IDNA mapped to
@@ -34,14 +32,11 @@ let last: { readonly text: string; readonly result: HostResult } = { text: '', r
  * a typed problem, never an exception.
  */
 export function canonicaliseHost(text: string): HostResult {
-  if (text === last.text) return last.result;
-  let result = canonicalCache.get(text);
-  if (!result) {
-    result = parseHost(text.trim());
-    if (canonicalCache.size >= CACHE_SIZE) canonicalCache.clear();
-    canonicalCache.set(text, result);
-  }
-  last = { text, result };
+  const cached = canonicalCache.get(text);
+  if (cached) return cached;
+  const result = parseHost(text.trim());
+  if (canonicalCache.size >= CACHE_SIZE) canonicalCache.clear();
+  canonicalCache.set(text, result);
   return result;
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { siteOf } from '../../../src/core/site-of';
 import { stripUrl } from '../../../src/core/challenge';
 import { RUNS, ensure, url } from './arbitraries';
 
@@ -89,5 +90,20 @@ describe('property: the URL the log keeps', () => {
       { numRuns: RUNS },
     );
     expect(kept).toBeGreaterThan(RUNS / 4);
+  }, 60_000);
+
+  it(`gives the site the URL parser gives, read without it or not (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(fc.oneof(edgeUrl, url), (text) => {
+        let expected = '';
+        try {
+          expected = new URL(text).host;
+        } catch {
+          // Not a URL: no site.
+        }
+        ensure(siteOf(text) === expected, `site ${JSON.stringify(expected)}`);
+      }),
+      { numRuns: RUNS },
+    );
   }, 60_000);
 });

@@ -245,8 +245,21 @@ class Firefox implements FirefoxUnderTest {
     await Promise.race([sendFromPage(page, 'log:flush', {}).catch(() => undefined), sleep(3_000)]);
   }
 
+  /**
+   * The extension page the tests send messages from. Once in a full run (ESR
+   * 153, 1 December 2026, during lockout L1's 60 requests) its browsing
+   * context was gone while puppeteer still called the page open, and every
+   * later scenario failed on "no such frame"; so it is checked by a call and
+   * opened again, and the console says so.
+   */
   async messagingPage(): Promise<Page> {
-    if (this.#messaging === undefined || this.#messaging.isClosed()) this.#messaging = await this.openExtensionPage(OPTIONS_PATH);
+    const page = this.#messaging;
+    if (page !== undefined && !page.isClosed()) {
+      const alive = await page.evaluate(() => true).catch(() => false);
+      if (alive) return page;
+      console.warn('firefox: the messaging page had lost its browsing context; opening it again');
+    }
+    this.#messaging = await this.openExtensionPage(OPTIONS_PATH);
     return this.#messaging;
   }
 

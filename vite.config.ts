@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { build, defineConfig, type Plugin, type Rolldown } from 'vite';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { build, defineConfig, type Plugin, type PluginOption, type Rolldown } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import sourceManifest from './manifest.json' with { type: 'json' };
@@ -44,40 +44,91 @@ export function manifestFor(target: Target): BuiltManifest {
   };
 }
 
-/**
- * The background is built on its own into one classic script, not as the
- * module graph crxjs makes of it (an entry and chunks shared with the pages).
- * A woken worker or event page evaluates it before it can answer the
- * challenge that woke it, and one classic file is the quickest to start:
- * measured in Chromium 156 (`npm run bench`, 20 cold wakes each), scripts
- * evaluated 50 ms after the worker began starting as five modules, 39 ms as
- * one module, 32–33.5 ms as one classic script (docs/benchmarks.md).
- * crxjs builds everything else from a manifest without a background; this
- * writes the script beside them and names it in the manifest crxjs wrote.
- */
-function backgroundAsOneScript(target: Target, mode: string): Plugin {
+/** The prompt window's page, its script and stylesheet (built on their own like the background, below). */
+const PROMPT_HTML = 'src/ui/prompt/index.html';
+const PROMPT_ENTRY = 'src/ui/prompt/main.tsx';
+const PROMPT_SCRIPT = 'assets/prompt.js';
+const PROMPT_STYLESHEET = 'assets/prompt.css';
+
+/** One entry and everything it imports as one classic script (and one stylesheet, for a page). */
+async function buildOneScript(
+  entry: string,
+  mode: string,
+  sourcemap: boolean | 'inline' | 'hidden',
+  plugins: PluginOption[] = [],
+): Promise<{ script: string; css?: string; map?: string }> {
+  const built = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    mode,
+    plugins,
+    build: {
+      write: false,
+      minify: true,
+      sourcemap,
+      cssCodeSplit: false,
+      lib: { entry, formats: ['iife'], name: 'proxyKeyring', fileName: () => 'entry.js', cssFileName: 'entry' },
+    },
+  })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+  const files = (Array.isArray(built) ? built : [built]).flatMap((out) => out.output);
+  const chunks = files.filter((o) => o.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`${entry} must build into one script, not ${chunks.length}`);
+  const css = files.find((o) => o.type === 'asset' && o.fileName.endsWith('.css'));
+  const map = chunks[0]!.map;
   return {
-    name: 'proxy-keyring:background-as-one-script',
+    script: chunks[0]!.code,
+    ...(css?.type === 'asset' ? { css: String(css.source) } : {}),
+    ...(map && sourcemap === true ? { map: map.toString() } : {}),
+  };
+}
+
+/**
+ * Two entries are built on their own, each into one classic script, not as
+ * the module graph crxjs makes of them (an entry and chunks shared with the
+ * other pages):
+ *
+ * - The background. A woken worker or event page evaluates it before it can
+ *   answer the challenge that woke it, and one classic file is the quickest
+ *   to start: measured in Chromium 156 (`npm run bench`, 20 cold wakes each),
+ *   scripts evaluated 50 ms after the worker began starting as five modules,
+ *   39 ms as one module, 32–33.5 ms as one classic script
+ *   (docs/benchmarks.md). crxjs builds the rest from a manifest without a
+ *   background; this names the script in the manifest crxjs wrote.
+ * - The prompt window, the page a user waits on while requests are held: its
+ *   own script and stylesheet (Preact and the form, without the polyfill:
+ *   src/messaging/send-message.ts) are 10.3 kB gzipped, where its share of
+ *   the pages' shared chunks was 16.1 kB.
+ */
+function entriesAsOneScript(target: Target, mode: string): Plugin {
+  let sourcemap: boolean | 'inline' | 'hidden' = false;
+  return {
+    name: 'proxy-keyring:entries-as-one-script',
     enforce: 'post',
+    configResolved(config) {
+      sourcemap = config.build.sourcemap;
+    },
     // After crxjs wrote its files (its manifest is emitted late in generateBundle, after this plugin would see it).
     async writeBundle(options) {
-      const built = (await build({
-        configFile: false,
-        logLevel: 'warn',
-        mode,
-        build: {
-          write: false,
-          minify: true,
-          lib: { entry: BACKGROUND_ENTRY, formats: ['iife'], name: 'proxyKeyringBackground', fileName: () => BACKGROUND_SCRIPT },
-        },
-      })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
-      const chunks = (Array.isArray(built) ? built : [built]).flatMap((out) => out.output).filter((o) => o.type === 'chunk');
-      if (chunks.length !== 1) throw new Error(`the background must build into one script, not ${chunks.length}`);
       const outDir = options.dir ?? `dist/${target}`;
-      await writeFile(resolve(outDir, BACKGROUND_SCRIPT), chunks[0]!.code);
+      const [background, prompt] = await Promise.all([
+        buildOneScript(BACKGROUND_ENTRY, mode, sourcemap),
+        buildOneScript(PROMPT_ENTRY, mode, sourcemap, [preact()]),
+      ]);
+      await writeFile(resolve(outDir, BACKGROUND_SCRIPT), background.script);
+      if (background.map !== undefined) await writeFile(resolve(outDir, `${BACKGROUND_SCRIPT}.map`), background.map);
       const manifestPath = resolve(outDir, 'manifest.json');
       const written = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
       await writeFile(manifestPath, `${JSON.stringify({ ...written, background: manifestFor(target).background }, null, 2)}\n`);
+
+      // The prompt is opened with windows.create, so no manifest key names it: its page is written here.
+      const page = await readFile(PROMPT_HTML, 'utf8');
+      const moduleTag = /<script type="module" src="\.\/main\.tsx"><\/script>/;
+      if (!moduleTag.test(page)) throw new Error(`${PROMPT_HTML} no longer loads ./main.tsx as this build expects`);
+      const withStylesheet = page.replace('</head>', `  <link rel="stylesheet" href="/${PROMPT_STYLESHEET}" />\n  </head>`);
+      await mkdir(resolve(outDir, dirname(PROMPT_HTML)), { recursive: true });
+      await writeFile(resolve(outDir, PROMPT_HTML), withStylesheet.replace(moduleTag, `<script src="/${PROMPT_SCRIPT}" defer></script>`));
+      await writeFile(resolve(outDir, PROMPT_SCRIPT), prompt.script);
+      await writeFile(resolve(outDir, PROMPT_STYLESHEET), prompt.css ?? '');
     },
   };
 }
@@ -89,14 +140,11 @@ export default defineConfig(({ mode }) => {
     plugins: [
       preact(),
       crx({ manifest: withoutBackground as unknown as ManifestV3Export, browser: target }),
-      backgroundAsOneScript(target, mode),
+      entriesAsOneScript(target, mode),
     ],
     build: {
       outDir: `dist/${target}`,
       emptyOutDir: true,
-      // The prompt window is opened with windows.create, so no manifest key
-      // names it: it has to be a build input of its own.
-      rolldownOptions: { input: { prompt: 'src/ui/prompt/index.html' } },
     },
   };
 });

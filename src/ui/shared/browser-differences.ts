@@ -1,5 +1,3 @@
-import browser from 'webextension-polyfill';
-
 /*
  * Every place where a page does something because of one browser, in one
  * file, so the list of Chrome/Firefox splits in the pages is this file.
@@ -14,7 +12,8 @@ type GetBrowserInfo = () => Promise<{ name: string; version: string }>;
  * version are read from the user agent.
  */
 export async function describeBrowser(): Promise<string> {
-  const getBrowserInfo = (browser.runtime as { getBrowserInfo?: GetBrowserInfo }).getBrowserInfo;
+  // Firefox's own namespace: the polyfill adds nothing to it, and the prompt, which imports this file, loads without one.
+  const getBrowserInfo = (globalThis as { browser?: { runtime?: { getBrowserInfo?: GetBrowserInfo } } }).browser?.runtime?.getBrowserInfo;
   if (getBrowserInfo) {
     const { name, version } = await getBrowserInfo();
     return `${name} ${version}`;

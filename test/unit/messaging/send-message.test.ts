@@ -5,9 +5,6 @@ import type { RequestOf } from '../../../src/messaging/protocol';
 import { createSendMessage, sendMessage, type SendMessage } from '../../../src/messaging/send-message';
 import { createFakeRuntimeMessaging, type FakeRuntimeMessaging } from './fake-runtime-messaging';
 
-const polyfill = vi.hoisted(() => ({ send: (_message: unknown): Promise<unknown> => Promise.resolve(undefined) }));
-vi.mock('webextension-polyfill', () => ({ default: { runtime: { sendMessage: (m: unknown) => polyfill.send(m) } } }));
-
 const summary = {
   id: 'c1',
   proxy: { host: 'proxy.test', port: 3128 },
@@ -131,8 +128,8 @@ describe('sendMessage over runtime messaging', () => {
     });
   });
 
-  it('is what the pages import: the same behaviour over browser.runtime.sendMessage', async () => {
-    polyfill.send = runtime.send;
+  it('is what the pages import: the same behaviour over the browser’s own runtime.sendMessage, Chrome’s or Firefox’s', async () => {
+    vi.stubGlobal('chrome', { runtime: { sendMessage: (m: unknown) => runtime.send(m) } });
     expect(
       await sendMessage('prompt:submit', {
         promptId: 'p',
@@ -148,5 +145,11 @@ describe('sendMessage over runtime messaging', () => {
       promptGone: false,
     });
     expect((await rejectionOf(sendMessage('credentials:move', { id: 'x', direction: 'down' }))).code).toBe('credentialGone');
+    // Firefox's `browser` is used before Chrome's `chrome` (Firefox has both).
+    vi.stubGlobal('browser', { runtime: { sendMessage: () => Promise.resolve({ ok: true, value: { alive: true } }) } });
+    expect(await sendMessage('prompt:ping', { promptId: 'p2' })).toEqual({ alive: true });
+    vi.unstubAllGlobals();
+    // Outside an extension there is no runtime: the caller is told the background did not answer.
+    expect((await rejectionOf(sendMessage('prompt:ping', { promptId: 'p2' }))).code).toBe('backgroundSilent');
   });
 });

@@ -1,19 +1,21 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-const runtime: { getBrowserInfo?: () => Promise<{ name: string; version: string }> } = {};
-vi.mock('webextension-polyfill', () => ({ default: { runtime } }));
+import { describeBrowser } from '../../../src/ui/shared/browser-differences';
 
-const { describeBrowser } = await import('../../../src/ui/shared/browser-differences');
+// Firefox's own `browser` namespace (Chrome has none; the pages read it without the polyfill).
+const runtime: { getBrowserInfo?: () => Promise<{ name: string; version: string }> } = {};
 
 afterEach(() => {
   delete runtime.getBrowserInfo;
+  vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
 
 describe('describeBrowser', () => {
   it('asks Firefox for its name and version', async () => {
     runtime.getBrowserInfo = () => Promise.resolve({ name: 'Firefox', version: '140.0esr' });
+    vi.stubGlobal('browser', { runtime });
     expect(await describeBrowser()).toBe('Firefox 140.0esr');
   });
 

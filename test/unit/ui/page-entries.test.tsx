@@ -5,8 +5,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBackground } from './fake-background';
 import { makePromptView } from './page-fixtures';
 
-// Each page's main.tsx against a fake browser: the real polyfill-based messaging, the real IndexedDB log (in memory).
+// Each page's main.tsx against a fake browser: the real messaging, the real IndexedDB log (in memory). The pages take
+// the polyfill for what it adds (options, popup) and the browser's own `browser` namespace for messages (send-message.ts).
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+vi.stubGlobal('browser', fakeBrowser);
 
 const prompt = makePromptView({ id: 'p9', proxy: { host: 'gw.example', port: 8080 }, realm: '', scheme: 'digest', waitingCount: 1 });
 

@@ -26,4 +26,15 @@ const seam: OptionsSeam = {
 document.title = t('optionsTitle');
 // The language of the words shown (a fallback to English included), so screen readers speak them in the right voice.
 document.documentElement.lang = t('pageLanguage');
-render(<OptionsApp seam={seam} newest={newest} />, document.getElementById('app')!);
+/**
+ * The first render waits a little for the newest records, so that the page's
+ * first frame shows them. Rendered first, the page kept the main thread busy
+ * while IndexedDB answered and the rows came in a second render: Chromium,
+ * 100,000 records, the page painted at 110–130 ms, its rows at ~250 ms
+ * (`npm run bench`, docs/benchmarks.md). A read slower than this renders the
+ * page first and the rows when they come.
+ */
+const FIRST_FRAME_WAIT_MS = 150;
+void Promise.race([newest, new Promise<undefined>((resolve) => setTimeout(resolve, FIRST_FRAME_WAIT_MS))]).then((first) =>
+  render(<OptionsApp seam={seam} newest={newest} {...(first ? { firstRecords: first } : {})} />, document.getElementById('app')!),
+);

@@ -68,9 +68,18 @@ export interface OptionsSeam extends BackgroundSeam {
 /**
  * The options page wired to the background: reads, live updates, and every
  * action the page offers. `newest`: the newest `FIRST_WINDOW` records, read
- * as the page's script started (undefined when that read failed).
+ * as the page's script started (undefined when that read failed);
+ * `firstRecords`: those records when they came before the first render.
  */
-export function OptionsApp({ seam, newest }: { seam: OptionsSeam; newest?: Promise<readonly LogRecord[] | undefined> }) {
+export function OptionsApp({
+  seam,
+  newest,
+  firstRecords = [],
+}: {
+  seam: OptionsSeam;
+  newest?: Promise<readonly LogRecord[] | undefined>;
+  firstRecords?: readonly LogRecord[];
+}) {
   const { send: sendMessage, readRecentRecords, onChange } = seam;
   const readProxySettings = async (): Promise<ProxyConfigView | undefined> =>
     (await seam.hasProxyPermission()) ? readProxyConfig(await seam.readProxySettings()) : undefined;
@@ -78,7 +87,7 @@ export function OptionsApp({ seam, newest }: { seam: OptionsSeam; newest?: Promi
   const [credentials, setCredentials] = useState<readonly CredentialSummary[]>([]);
   const [problems, setProblems] = useState<readonly UserMessage[]>([]);
   const [standings, setStandings] = useState<readonly StandingView[]>([]);
-  const [records, setRecords] = useState<readonly LogRecord[]>([]);
+  const [records, setRecords] = useState<readonly LogRecord[]>(firstRecords);
   const [settings, setSettingsState] = useState<SettingsRead>();
   // Live updates run in a listener registered once: they read the log limit from here, not from the first render.
   const logLimit = useRef(200_000);
@@ -90,7 +99,7 @@ export function OptionsApp({ seam, newest }: { seam: OptionsSeam; newest?: Promi
   const [report, setReport] = useState<{ text: string; copied: boolean }>();
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(Date.now());
-  const [loadingMore, setLoadingMore] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(firstRecords.length >= FIRST_WINDOW);
   const [logHealth, setLogHealth] = useState<LogHealth>();
 
   const fail = (e: unknown) => setError(describeError(e));

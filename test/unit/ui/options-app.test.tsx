@@ -147,6 +147,30 @@ describe('OptionsApp: what the background holds, on screen', () => {
     release();
     await waitFor(() => expect(screen.getByTestId('showing').textContent).toBe('1200 of 1200 records'));
   });
+  it('shows the records read before the first render in that render, before any answer of the background', async () => {
+    background.records = Array.from({ length: 1200 }, (_, i) => makeRecord({ id: 1200 - i, time: 1_800_000_000_000 - i }));
+    const first = await background.seam().readRecentRecords(FIRST_WINDOW);
+    const never = new Promise<never>(() => undefined);
+    render(
+      <OptionsApp
+        seam={{
+          ...background.seam(),
+          send: () => never,
+          readRecentRecords: () => never,
+          hasProxyPermission: () => Promise.resolve(false),
+          requestProxyPermission: () => Promise.resolve(false),
+          readProxySettings: () => Promise.resolve(undefined),
+          describeBrowser: () => Promise.resolve('x'),
+          extensionVersion: '1',
+        }}
+        newest={Promise.resolve(first)}
+        firstRecords={first}
+      />,
+    );
+    // No waitFor: the rows are in the first frame, with the older ones still to come.
+    expect(screen.getAllByTestId('log-row').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('showing').textContent).toBe(`${FIRST_WINDOW} of ${FIRST_WINDOW} records Reading older records…`);
+  });
 });
 
 describe('OptionsApp: live updates', () => {

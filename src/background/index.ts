@@ -2,6 +2,8 @@
  * The background's entry: wiring only. It hands the real browser to
  * `startBackground`, which registers every listener synchronously.
  */
+// First: the time the script began, before any other module is evaluated.
+import { SCRIPT_STARTED_MS } from './started';
 import browser from 'webextension-polyfill';
 import type { BackgroundApi } from './background-api';
 import { startBackground } from './start-background';
@@ -28,5 +30,5 @@ startBackground(
       return browser.proxy;
     },
   },
-  { scriptMs },
+  { startedMs: SCRIPT_STARTED_MS, scriptMs },
 );

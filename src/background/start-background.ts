@@ -33,6 +33,8 @@ export interface BackgroundOptions {
   readonly loadDataKey?: () => Promise<CryptoKey>;
   /** PBKDF2 iterations for a passphrase set from now on; tests only (production: PBKDF2_ITERATIONS, passphrase.ts). */
   readonly passphraseIterations?: number;
+  /** `performance.now()` when the script began to run, before any of its modules was evaluated (started.ts). */
+  readonly startedMs?: number;
   /** `performance.now()` when the entry script began to run, after every module it imports was evaluated. */
   readonly scriptMs?: number;
 }
@@ -240,6 +242,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     .then(
       () =>
         recordStartTimings(api.storage.session, {
+          ...(options.startedMs === undefined ? {} : { startedMs: Math.round(options.startedMs) }),
           scriptMs: Math.round(options.scriptMs ?? listenersMs),
           listenersMs: Math.round(listenersMs),
           readyMs: Math.round(performance.now()),

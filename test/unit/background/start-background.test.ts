@@ -95,19 +95,26 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       await fakeBrowser.storage.session.set({ backgroundStartTimings: ['garbage', null, { readyMs: 'soon' }] });
       const timings = async () =>
         ((await fakeBrowser.storage.session.get('backgroundStartTimings'))['backgroundStartTimings'] ?? []) as {
+          startedMs?: number;
           scriptMs: number;
           listenersMs: number;
           readyMs: number;
         }[];
-      let world = startFreshBackground(path);
+      // As index.ts passes them: the script's first moment, then every module evaluated.
+      const startedMs = performance.now() - 5;
+      let world = startFreshBackground(path, { startedMs, scriptMs: performance.now() });
       await eventually(async () => expect(await timings()).toHaveLength(1));
       const [first] = await timings();
+      expect(first!.startedMs).toBe(Math.round(startedMs));
+      expect(first!.startedMs).toBeLessThan(first!.scriptMs);
       expect(first!.scriptMs).toBeLessThanOrEqual(first!.listenersMs);
       expect(first!.listenersMs).toBeLessThanOrEqual(first!.readyMs);
       for (let i = 2; i <= 21; i++) {
         world = restartBackground(world);
         await eventually(async () => expect(await timings()).toHaveLength(Math.min(i, 20)));
       }
+      // Started without the entry's figures (as a test does): no script start is made up.
+      expect((await timings()).at(-1)).not.toHaveProperty('startedMs');
     });
   });
 

@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { build, defineConfig, type Plugin, type PluginOption, type Rolldown } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
@@ -18,7 +18,7 @@ type BuiltManifest = Record<string, unknown> & { readonly background: Readonly<R
 
 /**
  * One source manifest (Chrome's shape) becomes each browser's manifest. Both
- * run the background as one classic script (backgroundAsOneScript below).
+ * run the background as one classic script (entriesAsOneScript below).
  * Firefox runs it as an event page (`background.scripts`), answers
  * onAuthRequired with `webRequestBlocking` instead of
  * `webRequestAuthProvider`, and needs a Gecko id, a minimum version and
@@ -50,36 +50,64 @@ const PROMPT_ENTRY = 'src/ui/prompt/main.tsx';
 const PROMPT_SCRIPT = 'assets/prompt.js';
 const PROMPT_STYLESHEET = 'assets/prompt.css';
 
-/** One entry and everything it imports as one classic script (and one stylesheet, for a page). */
+type SourceMapSetting = boolean | 'inline' | 'hidden';
+
+/** What one entry became: its script and, when asked for, its source map (and a page's stylesheet). */
+interface OneScript {
+  readonly script: string;
+  readonly map?: string;
+  readonly css?: string;
+}
+
+/**
+ * One entry and everything it imports as one classic script `file` (and one
+ * stylesheet, for a page), built as if into `outDir`, so that the source
+ * map's paths and the script's link to it are right there.
+ */
 async function buildOneScript(
-  entry: string,
+  entry: { readonly root: string; readonly source: string; readonly file: string; readonly outDir: string },
   mode: string,
-  sourcemap: boolean | 'inline' | 'hidden',
+  sourcemap: SourceMapSetting,
   plugins: PluginOption[] = [],
-): Promise<{ script: string; css?: string; map?: string }> {
+): Promise<OneScript> {
+  const name = basename(entry.file, '.js');
   const built = (await build({
     configFile: false,
+    root: entry.root,
     logLevel: 'warn',
     mode,
     plugins,
     build: {
       write: false,
+      outDir: resolve(entry.outDir, dirname(entry.file)),
       minify: true,
       sourcemap,
       cssCodeSplit: false,
-      lib: { entry, formats: ['iife'], name: 'proxyKeyring', fileName: () => 'entry.js', cssFileName: 'entry' },
+      lib: { entry: entry.source, formats: ['iife'], name: 'proxyKeyring', fileName: () => `${name}.js`, cssFileName: name },
     },
   })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
   const files = (Array.isArray(built) ? built : [built]).flatMap((out) => out.output);
   const chunks = files.filter((o) => o.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`${entry} must build into one script, not ${chunks.length}`);
+  if (chunks.length !== 1) throw new Error(`${entry.source} must build into one script, not ${chunks.length}`);
+  const { code, map } = chunks[0]!;
   const css = files.find((o) => o.type === 'asset' && o.fileName.endsWith('.css'));
-  const map = chunks[0]!.map;
   return {
-    script: chunks[0]!.code,
+    script: code,
+    ...(map && (sourcemap === true || sourcemap === 'hidden') ? { map: map.toString() } : {}),
     ...(css?.type === 'asset' ? { css: String(css.source) } : {}),
-    ...(map && sourcemap === true ? { map: map.toString() } : {}),
   };
+}
+
+async function writeOneScript(outDir: string, file: string, built: OneScript): Promise<void> {
+  await mkdir(resolve(outDir, dirname(file)), { recursive: true });
+  await writeFile(resolve(outDir, file), built.script);
+  if (built.map !== undefined) await writeFile(resolve(outDir, `${file}.map`), built.map);
+}
+
+/** Every source file under `dir`, for `vite build --watch` to rebuild on (the two entries are not in crxjs's graph). */
+async function sourcesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && /\.(tsx?|css|html)$/.test(e.name)).map((e) => resolve(e.parentPath, e.name));
 }
 
 /**
@@ -89,45 +117,49 @@ async function buildOneScript(
  *
  * - The background. A woken worker or event page evaluates it before it can
  *   answer the challenge that woke it, and one classic file is the quickest
- *   to start: measured in Chromium 156 (`npm run bench`, 20 cold wakes each),
- *   scripts evaluated 50 ms after the worker began starting as five modules,
+ *   to start: measured in Chromium 156 (20 cold wakes each), its modules
+ *   evaluated 50 ms after the worker began starting as crxjs's five modules,
  *   39 ms as one module, 32–33.5 ms as one classic script
- *   (docs/benchmarks.md). crxjs builds the rest from a manifest without a
- *   background; this names the script in the manifest crxjs wrote.
- * - The prompt window, the page a user waits on while requests are held: its
- *   own script and stylesheet (Preact and the form, without the polyfill:
- *   src/messaging/send-message.ts) are 10.3 kB gzipped, where its share of
- *   the pages' shared chunks was 16.1 kB.
+ *   (docs/benchmarks.md, item 3). crxjs builds the rest from a manifest
+ *   without a background; this names the script in the manifest crxjs wrote.
+ * - The prompt window, for its size: its own script and stylesheet (Preact
+ *   and the form, without the polyfill: src/messaging/browser-namespace.ts)
+ *   are 10.3 kB gzipped, where its share of the pages' shared chunks was
+ *   16.1 kB (docs/benchmarks.md, item 8).
  */
 function entriesAsOneScript(target: Target, mode: string): Plugin {
-  let sourcemap: boolean | 'inline' | 'hidden' = false;
+  let sourcemap: SourceMapSetting = false;
+  let root = process.cwd();
   return {
     name: 'proxy-keyring:entries-as-one-script',
     enforce: 'post',
     configResolved(config) {
       sourcemap = config.build.sourcemap;
+      root = config.root;
+    },
+    async buildStart() {
+      for (const file of await sourcesUnder(resolve(root, 'src'))) this.addWatchFile(file);
     },
     // After crxjs wrote its files (its manifest is emitted late in generateBundle, after this plugin would see it).
     async writeBundle(options) {
-      const outDir = options.dir ?? `dist/${target}`;
+      const outDir = options.dir ?? resolve(root, `dist/${target}`);
       const [background, prompt] = await Promise.all([
-        buildOneScript(BACKGROUND_ENTRY, mode, sourcemap),
-        buildOneScript(PROMPT_ENTRY, mode, sourcemap, [preact()]),
+        buildOneScript({ root, source: BACKGROUND_ENTRY, file: BACKGROUND_SCRIPT, outDir }, mode, sourcemap),
+        buildOneScript({ root, source: PROMPT_ENTRY, file: PROMPT_SCRIPT, outDir }, mode, sourcemap, [preact()]),
       ]);
-      await writeFile(resolve(outDir, BACKGROUND_SCRIPT), background.script);
-      if (background.map !== undefined) await writeFile(resolve(outDir, `${BACKGROUND_SCRIPT}.map`), background.map);
+      await writeOneScript(outDir, BACKGROUND_SCRIPT, background);
       const manifestPath = resolve(outDir, 'manifest.json');
       const written = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
       await writeFile(manifestPath, `${JSON.stringify({ ...written, background: manifestFor(target).background }, null, 2)}\n`);
 
       // The prompt is opened with windows.create, so no manifest key names it: its page is written here.
-      const page = await readFile(PROMPT_HTML, 'utf8');
+      const page = await readFile(resolve(root, PROMPT_HTML), 'utf8');
       const moduleTag = /<script type="module" src="\.\/main\.tsx"><\/script>/;
       if (!moduleTag.test(page)) throw new Error(`${PROMPT_HTML} no longer loads ./main.tsx as this build expects`);
       const withStylesheet = page.replace('</head>', `  <link rel="stylesheet" href="/${PROMPT_STYLESHEET}" />\n  </head>`);
       await mkdir(resolve(outDir, dirname(PROMPT_HTML)), { recursive: true });
       await writeFile(resolve(outDir, PROMPT_HTML), withStylesheet.replace(moduleTag, `<script src="/${PROMPT_SCRIPT}" defer></script>`));
-      await writeFile(resolve(outDir, PROMPT_SCRIPT), prompt.script);
+      await writeOneScript(outDir, PROMPT_SCRIPT, prompt);
       await writeFile(resolve(outDir, PROMPT_STYLESHEET), prompt.css ?? '');
     },
   };

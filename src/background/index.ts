@@ -3,7 +3,7 @@
  * `startBackground`, which registers every listener synchronously.
  */
 // First: the time the script began, before any other module is evaluated.
-import { SCRIPT_STARTED_MS } from './started';
+import { SCRIPT_STARTED_MS } from './script-started';
 import browser from 'webextension-polyfill';
 import type { BackgroundApi } from './background-api';
 import { startBackground } from './start-background';

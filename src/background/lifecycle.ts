@@ -16,14 +16,15 @@ export async function recordBackgroundStart(session: KeyValueArea, now: number):
 
 /**
  * How long one start took, in ms since the browser began starting the worker
- * or event page (`performance.now()`): its script began to run (what came
- * before is the browser's), its scripts evaluated, its listeners registered,
- * and the credentials, settings and answer memory in memory.
+ * or event page (`performance.now()`): its script's first statement ran
+ * (what came before is starting it and loading and compiling the script),
+ * its modules evaluated, its listeners registered, and the credentials,
+ * settings and answer memory in memory.
  * The last few are kept beside the starts (`npm run bench` reads them; the
  * cold-wake figures in docs/benchmarks.md are split by them).
  */
 export interface StartTimings {
-  /** Absent in a start recorded by a version before it was measured. */
+  /** Absent when the entry did not give it (a test starting the background itself). */
   readonly startedMs?: number;
   readonly scriptMs: number;
   readonly listenersMs: number;

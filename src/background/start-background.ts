@@ -33,7 +33,7 @@ export interface BackgroundOptions {
   readonly loadDataKey?: () => Promise<CryptoKey>;
   /** PBKDF2 iterations for a passphrase set from now on; tests only (production: PBKDF2_ITERATIONS, passphrase.ts). */
   readonly passphraseIterations?: number;
-  /** `performance.now()` when the script began to run, before any of its modules was evaluated (started.ts). */
+  /** `performance.now()` when the script began to run, before any of its modules was evaluated (script-started.ts). */
   readonly startedMs?: number;
   /** `performance.now()` when the entry script began to run, after every module it imports was evaluated. */
   readonly scriptMs?: number;

@@ -1,4 +1,5 @@
 import { UserError } from '../core/user-error';
+import { browserNamespace } from './browser-namespace';
 import type { MessageType, RequestOf, ResponseOf } from './protocol';
 import { fromWireError } from './wire-error';
 
@@ -31,18 +32,9 @@ function backgroundSilent(cause: unknown): UserError {
   return new UserError('backgroundSilent', 'The background did not answer. Reload the page and try again.', { cause });
 }
 
-/**
- * The browser's own `runtime`: Firefox's `browser`, Chrome's `chrome`. Both
- * return a promise from `sendMessage` in Manifest V3, so the pages need no
- * polyfill for it, and the prompt, whose only browser call this is, loads
- * without one (about 3 kB gzipped less: docs/benchmarks.md, size).
- */
-function ownRuntime(): { sendMessage(message: unknown): Promise<unknown> } {
-  const scope = globalThis as { browser?: { runtime?: unknown }; chrome?: { runtime?: unknown } };
-  const runtime = scope.browser?.runtime ?? scope.chrome?.runtime;
-  if (runtime === undefined) throw new Error('no extension runtime: not an extension page');
-  return runtime as { sendMessage(message: unknown): Promise<unknown> };
-}
-
 /** Sends a typed message to the background and returns its answer, or throws its error. */
-export const sendMessage: SendMessage = createSendMessage((message) => ownRuntime().sendMessage(message));
+export const sendMessage: SendMessage = createSendMessage((message) => {
+  const runtime = browserNamespace()?.runtime;
+  if (runtime?.sendMessage === undefined) throw new Error('no extension runtime: not an extension page');
+  return runtime.sendMessage(message);
+});

@@ -1,10 +1,9 @@
+import { browserNamespace } from '../../messaging/browser-namespace';
 /*
  * Every place where a page does something because of one browser, in one
  * file, so the list of Chrome/Firefox splits in the pages is this file.
  * (The background's splits live in src/background.)
  */
-
-type GetBrowserInfo = () => Promise<{ name: string; version: string }>;
 
 /**
  * The browser's name and version for the admin report. Firefox answers
@@ -12,10 +11,9 @@ type GetBrowserInfo = () => Promise<{ name: string; version: string }>;
  * version are read from the user agent.
  */
 export async function describeBrowser(): Promise<string> {
-  // Firefox's own namespace: the polyfill adds nothing to it, and the prompt, which imports this file, loads without one.
-  const getBrowserInfo = (globalThis as { browser?: { runtime?: { getBrowserInfo?: GetBrowserInfo } } }).browser?.runtime?.getBrowserInfo;
-  if (getBrowserInfo) {
-    const { name, version } = await getBrowserInfo();
+  const runtime = browserNamespace()?.runtime;
+  if (runtime?.getBrowserInfo) {
+    const { name, version } = await runtime.getBrowserInfo();
     return `${name} ${version}`;
   }
   const brand = /(Chrom(?:e|ium))\/([\d.]+)/.exec(navigator.userAgent);

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../core/message-key';
+import { browserNamespace } from '../../messaging/browser-namespace';
 import { messageArgs, userMessageOf } from '../../core/user-error';
 
 export type { MessageKey };
@@ -6,8 +7,8 @@ export type { MessageKey };
 type GetMessage = (key: string, substitutions?: string[]) => string;
 
 function browserGetMessage(): GetMessage | undefined {
-  const api = (globalThis as { chrome?: { i18n?: { getMessage?: GetMessage } } }).chrome?.i18n?.getMessage;
-  return typeof api === 'function' ? api : undefined;
+  const i18n = browserNamespace()?.i18n;
+  return typeof i18n?.getMessage === 'function' ? (key, substitutions) => i18n.getMessage!(key, substitutions) : undefined;
 }
 
 /**

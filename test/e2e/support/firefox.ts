@@ -255,9 +255,10 @@ class Firefox implements FirefoxUnderTest {
   async messagingPage(): Promise<Page> {
     const page = this.#messaging;
     if (page !== undefined && !page.isClosed()) {
-      const alive = await page.evaluate(() => true).catch(() => false);
-      if (alive) return page;
+      const location = await readLocation(page);
+      if (location?.href.startsWith(this.extensionUrl(OPTIONS_PATH)) === true) return page;
       console.warn('firefox: the messaging page had lost its browsing context; opening it again');
+      await page.close().catch(() => undefined);
     }
     this.#messaging = await this.openExtensionPage(OPTIONS_PATH);
     return this.#messaging;

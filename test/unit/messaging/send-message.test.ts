@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../../src/background/message-router';
 import { UserError, userMessageOf } from '../../../src/core/user-error';
 import type { RequestOf } from '../../../src/messaging/protocol';
@@ -57,6 +57,8 @@ async function rejectionOf(promise: Promise<unknown>): Promise<UserError> {
 describe('sendMessage over runtime messaging', () => {
   let runtime: FakeRuntimeMessaging;
   let send: SendMessage;
+
+  afterEach(() => vi.unstubAllGlobals());
 
   beforeEach(() => {
     runtime = createFakeRuntimeMessaging(createHandlers());

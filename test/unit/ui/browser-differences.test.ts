@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { describeBrowser } from '../../../src/ui/shared/browser-differences';
 
-// Firefox's own `browser` namespace (Chrome has none; the pages read it without the polyfill).
+// The browser's own `browser` namespace (Firefox's has getBrowserInfo; Chromium 156 has one without it).
 const runtime: { getBrowserInfo?: () => Promise<{ name: string; version: string }> } = {};
 
 afterEach(() => {
@@ -17,6 +17,14 @@ describe('describeBrowser', () => {
     runtime.getBrowserInfo = () => Promise.resolve({ name: 'Firefox', version: '140.0esr' });
     vi.stubGlobal('browser', { runtime });
     expect(await describeBrowser()).toBe('Firefox 140.0esr');
+  });
+
+  it('reads Chromium’s from the user agent when its `browser` namespace has no getBrowserInfo', async () => {
+    vi.stubGlobal('browser', { runtime });
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chromium/156.0.8078.114 Safari/537.36',
+    );
+    expect(await describeBrowser()).toBe('Chromium 156.0.8078.114');
   });
 
   it('reads Chrome’s from the user agent, which is all Chrome offers', async () => {

@@ -4,6 +4,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBackground } from './fake-background';
 import { makePromptView } from './page-fixtures';
+import { englishMessage } from '../../fakes/english';
 
 // Each page's main.tsx against a fake browser: the real messaging, the real IndexedDB log (in memory). The pages take
 // the polyfill for what it adds (options, popup) and the browser's own `browser` namespace for messages (send-message.ts).
@@ -16,6 +17,8 @@ let background: FakeBackground;
 
 beforeEach(() => {
   fakeBrowser.reset();
+  // The pages' words come from the browser's own i18n (browser-namespace.ts): English, as the browser would give them.
+  fakeBrowser.i18n.getMessage = englishMessage as typeof fakeBrowser.i18n.getMessage;
   background = new FakeBackground();
   fakeBrowser.runtime.onMessage.addListener((message: unknown, _sender: unknown, sendResponse: (reply: unknown) => void) => {
     void background.receive(message).then(sendResponse);

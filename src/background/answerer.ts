@@ -30,8 +30,10 @@ export interface AnswererDeps {
   readonly standings: ProxyStandings;
   readonly memory: AnswerMemory;
   readonly settings: () => Settings;
-  /** Resolves once settings are loaded; shared like the credential load. */
-  /** The same promise while nothing is loaded again: the answerer awaits no load it has seen done (`#loadsDone`). */
+  /**
+   * Resolves once settings (and the policy) are loaded; shared like the credential load, and the same promise
+   * while nothing is loaded again, so the answerer awaits no load it has seen done (`#loadsDone`).
+   */
   readonly settingsReady: () => Promise<void>;
   readonly log: (record: LogRecord) => void;
   readonly openPromptWindow: (prompt: PromptView) => void;

@@ -54,14 +54,27 @@ export class FakeAuthRequiredEvent implements PromiseAuthEvent, CallbackAuthEven
    * The browser meets a challenge: resolves with the answer the extension
    * gave, or `undefined` when no listener is there (the browser's own dialog).
    * Two answering listeners would be a bug in the background, so that throws.
+   * `received` runs the moment the browser gets the answer (inside the
+   * callback, or as the returned Promise settles), for what the background
+   * had done by then.
    */
-  async trigger(details: unknown): Promise<BlockingResponse | undefined> {
+  async trigger(details: unknown, received: () => void = () => undefined): Promise<BlockingResponse | undefined> {
     if (this.#listeners.length > 1) throw new Error(`${this.#listeners.length} onAuthRequired listeners answer one challenge.`);
     const registered = this.#listeners[0];
     if (!registered) return undefined;
     const copy = structuredClone(details);
-    if (registered.mode === 'blocking') return registered.listener(copy);
-    return new Promise<BlockingResponse | undefined>((resolve) => registered.listener(copy, resolve));
+    if (registered.mode === 'blocking') {
+      const answer = registered.listener(copy);
+      // As the browser does: it reacts to the Promise once the listener returned it, after what the listener chained on it.
+      void answer.then(received, () => undefined);
+      return answer;
+    }
+    return new Promise<BlockingResponse | undefined>((resolve) =>
+      registered.listener(copy, (response) => {
+        received();
+        resolve(response);
+      }),
+    );
   }
 }
 

@@ -25,13 +25,11 @@ const ALL_URLS: RequestFilter = { urls: ['<all_urls>'] };
 
 /**
  * Must be called synchronously at the top of the background, before any
- * await (docs/browser-behaviour.md#listener-registration). `handedOver` runs
- * right after each answer went to the browser, in the same turn.
+ * await (docs/browser-behaviour.md#listener-registration).
  */
 export function listenForAuthChallenges(
   api: Pick<BackgroundApi, 'runtime' | 'webRequest' | 'chromeWebRequest'>,
   answer: (details: unknown) => Promise<AuthAnswer>,
-  handedOver: () => void = () => undefined,
 ): void {
   const safely = (details: unknown): Promise<BlockingResponse> =>
     answer(details).then(toBlockingResponse, (error: unknown) => {
@@ -41,24 +39,8 @@ export function listenForAuthChallenges(
     });
   const chromeEvent = api.chromeWebRequest?.onAuthRequired;
   if (usesAsyncBlocking(api.runtime.getManifest().permissions ?? []) && chromeEvent) {
-    chromeEvent.addListener(
-      (details, callback) =>
-        void safely(details).then((response) => {
-          callback(response);
-          handedOver();
-        }),
-      ALL_URLS,
-      ['asyncBlocking'],
-    );
+    chromeEvent.addListener((details, callback) => void safely(details).then(callback), ALL_URLS, ['asyncBlocking']);
   } else {
-    api.webRequest.onAuthRequired.addListener(
-      (details) => {
-        const response = safely(details);
-        void response.then(handedOver);
-        return response;
-      },
-      ALL_URLS,
-      ['blocking'],
-    );
+    api.webRequest.onAuthRequired.addListener(safely, ALL_URLS, ['blocking']);
   }
 }

@@ -78,12 +78,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   );
   // The responses and ends of requests matter only while one we answered is in flight (see below).
   const listening = responseListening(api.runtime.getManifest().permissions ?? []);
+  // At once, so they are registered before the answer goes out: added right after it, Chromium sometimes delivered
+  // the retry's response first and the proxy's verdict was lost (docs/browser-behaviour.md#idle-wakes).
   const tracker = new RequestTracker((tracking) => {
-    if (listening !== 'while-tracking') return;
-    // Added after the answer that began tracking was handed over (see listenAsTracked), or on the next turn when no
-    // answer follows (a request restored from an earlier worker); removed at once.
-    if (tracking) setTimeout(listenAsTracked, 0);
-    else listenAsTracked();
+    if (listening === 'while-tracking') whileTracking(tracking);
   });
   const log = new EventLogWriter(
     () => settings.current().logLimit,
@@ -200,13 +198,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   loading.catch(() => undefined);
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
-  listenForAuthChallenges(
-    api,
-    (details) => answerer.answer(details),
-    () => {
-      if (listening === 'while-tracking') listenAsTracked();
-    },
-  );
+  listenForAuthChallenges(api, (details) => answerer.answer(details));
   // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
   // Responses and completions: a listener for every response wakes a stopped background for every page the browser
@@ -215,8 +207,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
   const onHeaders = (details: HeadersDetails) => answerer.observeResponse(details);
   const onCompleted = (details: CompletedDetails) => results.onCompleted(details);
-  function listenToResponses(on: boolean): void {
-    if (on) {
+  function whileTracking(tracking: boolean): void {
+    if (tracking) {
       api.webRequest.onHeadersReceived.addListener(onHeaders, ALL_URLS);
       api.webRequest.onCompleted.addListener(onCompleted, ALL_URLS);
     } else {
@@ -224,29 +216,16 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       api.webRequest.onCompleted.removeListener(onCompleted);
     }
   }
-  /**
-   * While tracking: listening exactly while a request is tracked. Adding the two listeners before an answer delayed
-   * Chromium's retry by ~1.5 ms (warm 407→retry 6 ms against the floor's 4; 4.5 against 5 without the adds:
-   * docs/benchmarks.md), so they are added right after the answer is handed over, in the same turn: the response to
-   * the retry comes back through the proxy, after the registration that went out behind the answer.
-   */
-  let listeningToResponses = false;
-  function listenAsTracked(): void {
-    const wanted = tracker.size > 0;
-    if (wanted === listeningToResponses) return;
-    listeningToResponses = wanted;
-    listenToResponses(wanted);
-  }
   if (listening === 'while-tracking') {
     // Drops a registration left by a worker stopped while it tracked a request; after the first turn, since
     // registering costs a woken worker milliseconds before the challenge that woke it is delivered.
     setTimeout(() => {
       if (tracker.size > 0) return;
-      listenToResponses(true);
-      listenToResponses(false);
+      whileTracking(true);
+      whileTracking(false);
     }, 0);
   } else {
-    listenToResponses(true);
+    whileTracking(true);
   }
   api.runtime.onMessage.addListener((message, sender) => {
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;

@@ -88,8 +88,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     () => announceChange('log'),
   );
   const keepAlive = new KeepAlive(() => api.runtime.getPlatformInfo());
-  const memory = new AnswerMemory({ local: api.storage.local, session: api.storage.session }, (error) =>
-    console.warn('Proxy Keyring could not save what a proxy refused:', describeErrorSafely(error)),
+  const memory = new AnswerMemory(
+    { local: api.storage.local, session: api.storage.session },
+    (error) => console.warn('Proxy Keyring could not save what a proxy refused:', describeErrorSafely(error)),
+    now,
   );
   const standings = new ProxyStandings(
     memory,

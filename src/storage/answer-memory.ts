@@ -11,7 +11,8 @@ import type { KeyValueArea } from './key-value-area';
  *   to its Basic challenge without asking);
  * - the answers whose verdict is still out (`storage.session`): a background
  *   that restarts while the proxy judges a probe must count the probe's next
- *   challenge as the refusal it is, not send the password again;
+ *   challenge as the refusal it is, not send the password again (for
+ *   `PENDING_MAX_AGE_MS`);
  * - the gates (proxy, realm, credential) a proxy accepted in this browser
  *   session (`storage.session`): their checks are not held again after the
  *   worker restarts (verifier.ts `quietMs`).
@@ -36,8 +37,15 @@ export interface LoadedAnswerMemory {
   readonly acceptedGates: ReadonlySet<string>;
 }
 
-function readPending(value: unknown): Map<string, SuppliedAnswer> {
-  const pending = new Map<string, SuppliedAnswer>();
+/** An answer whose verdict is out, and when it was sent. */
+interface Pending {
+  readonly answer: SuppliedAnswer;
+  readonly sentAt: number;
+}
+
+/** Entries without a time (written before times were kept) are dated `now`, so they age out like the rest. */
+function readPending(value: unknown, now: number): Map<string, Pending> {
+  const pending = new Map<string, Pending>();
   if (typeof value !== 'object' || value === null) return pending;
   for (const [requestId, raw] of Object.entries(value as Record<string, unknown>)) {
     if (typeof raw !== 'object' || raw === null) continue;
@@ -46,16 +54,25 @@ function readPending(value: unknown): Map<string, SuppliedAnswer> {
     const strings = ['credentialId', 'username', 'realm', 'scheme', 'gate'].every((k) => typeof r[k] === 'string');
     if (!strings || typeof proxy !== 'object' || proxy === null) continue;
     if (typeof proxy['host'] !== 'string' || typeof proxy['port'] !== 'number') continue;
-    pending.set(requestId, {
+    const answer: SuppliedAnswer = {
       credentialId: r['credentialId'] as string,
       username: r['username'] as string,
       realm: r['realm'] as string,
       scheme: r['scheme'] as string,
       gate: r['gate'] as string,
       proxy: { host: proxy['host'], port: proxy['port'] },
-    });
+    };
+    const sentAt = r['sentAt'];
+    pending.set(requestId, { answer, sentAt: typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : now });
   }
   return pending;
+}
+
+function hasUndated(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value as Record<string, unknown>).some(
+    (raw) => typeof raw === 'object' && raw !== null && typeof (raw as Record<string, unknown>)['sentAt'] !== 'number',
+  );
 }
 
 function readIds(value: unknown): Set<string> {
@@ -65,12 +82,22 @@ function readIds(value: unknown): Set<string> {
 /** At most this many answers wait for a verdict; the oldest go first (the browser has long finished those). */
 const PENDING_LIMIT = 200;
 
+/**
+ * A verdict comes back within its request's round trip, and the browser
+ * challenges a refused request again at once. An answer pending longer than
+ * this lost its verdict with a worker (its request ended while none ran): it
+ * is let go, or every new worker would listen for it again, and Chrome then
+ * wakes the worker for every page load (docs/browser-behaviour.md#idle-wakes).
+ */
+export const PENDING_MAX_AGE_MS = 2 * 60_000;
+
 export class AnswerMemory {
-  #pending = new Map<string, SuppliedAnswer>();
+  #pending = new Map<string, Pending>();
 
   constructor(
     private readonly areas: AnswerMemoryAreas,
     private readonly onWriteError: (error: unknown) => void = () => {},
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async load(): Promise<LoadedAnswerMemory> {
@@ -86,11 +113,15 @@ export class AnswerMemory {
       read(this.areas.session, PENDING_KEY),
       read(this.areas.session, ACCEPTED_KEY),
     ]);
-    this.#pending = readPending(pending);
+    const now = this.now();
+    const found = readPending(pending, now);
+    this.#pending = new Map([...found].filter(([, p]) => now - p.sentAt <= PENDING_MAX_AGE_MS));
+    // Written back when some were let go or dated now, so the next load finds what this one kept.
+    if (this.#pending.size < found.size || hasUndated(pending)) this.#writePending();
     return {
       standings: readStandings(standings),
       digestCredentialIds: readIds(digest),
-      pending: new Map(this.#pending),
+      pending: new Map([...this.#pending].map(([requestId, p]) => [requestId, p.answer])),
       acceptedGates: readIds(accepted),
     };
   }
@@ -109,7 +140,7 @@ export class AnswerMemory {
 
   /** An answer whose verdict is out: kept until the verdict, so a restart in between still knows. */
   addPending(requestId: string, answer: SuppliedAnswer): void {
-    this.#pending.set(requestId, answer);
+    this.#pending.set(requestId, { answer, sentAt: this.now() });
     while (this.#pending.size > PENDING_LIMIT) this.#pending.delete(this.#pending.keys().next().value as string);
     this.#writePending();
   }
@@ -119,7 +150,8 @@ export class AnswerMemory {
   }
 
   #writePending(): void {
-    this.#write(this.areas.session, { [PENDING_KEY]: Object.fromEntries(this.#pending) });
+    const stored = [...this.#pending].map(([requestId, p]) => [requestId, { ...p.answer, sentAt: p.sentAt }] as const);
+    this.#write(this.areas.session, { [PENDING_KEY]: Object.fromEntries(stored) });
   }
 
   #write(area: KeyValueArea, items: Record<string, unknown>): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SuppliedAnswer } from '../../../src/core/request-tracker';
 import type { KeyValueArea } from '../../../src/storage/key-value-area';
-import { AnswerMemory, DIGEST_KEY, PENDING_KEY, STANDINGS_KEY } from '../../../src/storage/answer-memory';
+import { AnswerMemory, DIGEST_KEY, PENDING_KEY, PENDING_MAX_AGE_MS, STANDINGS_KEY } from '../../../src/storage/answer-memory';
 import { createMemoryArea } from '../../fakes/memory-area';
 
 const answer = (o: Partial<SuppliedAnswer> = {}): SuppliedAnswer => ({
@@ -67,6 +67,39 @@ describe('AnswerMemory across a background restart', () => {
     memory.addPending('r1', answer());
     await settle();
     expect(errors.map((e) => (e instanceof Error ? e.message : e))).toEqual(['quota', 'quota']);
+  });
+
+  it('lets go of an answer pending longer than PENDING_MAX_AGE_MS: its verdict was lost with a worker', async () => {
+    const session = createMemoryArea();
+    let now = 1_000_000;
+    const memoryAt = () => new AnswerMemory({ local: createMemoryArea(), session }, undefined, () => now);
+    const first = memoryAt();
+    await first.load();
+    first.addPending('old', answer());
+    now += 60_000;
+    first.addPending('recent', answer({ credentialId: 'c2' }));
+    await settle();
+    // A worker a minute later still knows both: a refusal of either is counted.
+    expect([...(await memoryAt().load()).pending.keys()]).toEqual(['old', 'recent']);
+    now += PENDING_MAX_AGE_MS - 60_000 + 1;
+    expect([...(await memoryAt().load()).pending.keys()]).toEqual(['recent']);
+    await settle();
+    // Let go in storage too, so no later worker restores it again.
+    expect(Object.keys((await session.get(PENDING_KEY))[PENDING_KEY] ?? {})).toEqual(['recent']);
+    now += 60_000;
+    expect((await memoryAt().load()).pending.size).toBe(0);
+  });
+
+  it('dates a pending answer stored without a time at the load that finds it, so it ages out too', async () => {
+    const session = createMemoryArea({ [PENDING_KEY]: { undated: answer() } });
+    let now = 5_000_000;
+    const memoryAt = () => new AnswerMemory({ local: createMemoryArea(), session }, undefined, () => now);
+    expect([...(await memoryAt().load()).pending]).toEqual([['undated', answer()]]);
+    await settle();
+    now += PENDING_MAX_AGE_MS;
+    expect((await memoryAt().load()).pending.size).toBe(1);
+    now += 1;
+    expect((await memoryAt().load()).pending.size).toBe(0);
   });
 
   it('keeps at most 200 pending answers, dropping the oldest', async () => {

@@ -174,6 +174,9 @@ class Firefox implements FirefoxUnderTest {
       // The https origin is self-signed; this is the BiDi session capability.
       acceptInsecureCerts: true,
       extraPrefsFirefox: { ...buildFirefoxPrefs(this.opts), ...extraPrefs },
+      // Puppeteer's 30 s was once not enough for Firefox's remote agent to come up on this shared machine (a full e2e
+      // run, 1 December 2026); a slow start is not what these tests test.
+      timeout: 90_000,
     });
     this.#consoles.push(captureConsole(this.#browser, 'stdout', /^console\.|^JavaScript (error|warning)/));
     if (this.opts.language !== undefined) await this.#useLanguage(this.opts.language);

@@ -43,9 +43,11 @@ interface Pending {
   readonly sentAt: number;
 }
 
-/** Entries without a time (written before times were kept) are dated `now`, so they age out like the rest. */
-function readPending(value: unknown, now: number): Map<string, Pending> {
-  const pending = new Map<string, Pending>();
+type Stored = { readonly answer: SuppliedAnswer; readonly sentAt: number | undefined };
+
+/** As stored: `sentAt` is missing in entries written before times were kept. */
+function readPending(value: unknown): Map<string, Stored> {
+  const pending = new Map<string, Stored>();
   if (typeof value !== 'object' || value === null) return pending;
   for (const [requestId, raw] of Object.entries(value as Record<string, unknown>)) {
     if (typeof raw !== 'object' || raw === null) continue;
@@ -63,16 +65,9 @@ function readPending(value: unknown, now: number): Map<string, Pending> {
       proxy: { host: proxy['host'], port: proxy['port'] },
     };
     const sentAt = r['sentAt'];
-    pending.set(requestId, { answer, sentAt: typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : now });
+    pending.set(requestId, { answer, sentAt: typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : undefined });
   }
   return pending;
-}
-
-function hasUndated(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value as Record<string, unknown>).some(
-    (raw) => typeof raw === 'object' && raw !== null && typeof (raw as Record<string, unknown>)['sentAt'] !== 'number',
-  );
 }
 
 function readIds(value: unknown): Set<string> {
@@ -114,10 +109,17 @@ export class AnswerMemory {
       read(this.areas.session, ACCEPTED_KEY),
     ]);
     const now = this.now();
-    const found = readPending(pending, now);
-    this.#pending = new Map([...found].filter(([, p]) => now - p.sentAt <= PENDING_MAX_AGE_MS));
-    // Written back when some were let go or dated now, so the next load finds what this one kept.
-    if (this.#pending.size < found.size || hasUndated(pending)) this.#writePending();
+    let changed = false;
+    this.#pending = new Map();
+    for (const [requestId, stored] of readPending(pending)) {
+      // One without a time is dated now, so it ages out like the rest.
+      const sentAt = stored.sentAt ?? now;
+      const kept = now - sentAt <= PENDING_MAX_AGE_MS;
+      if (kept) this.#pending.set(requestId, { answer: stored.answer, sentAt });
+      if (!kept || stored.sentAt === undefined) changed = true;
+    }
+    // Written back when some were let go or dated, so the next load finds what this one kept.
+    if (changed) this.#writePending();
     return {
       standings: readStandings(standings),
       digestCredentialIds: readIds(digest),

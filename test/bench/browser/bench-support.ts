@@ -9,7 +9,23 @@ import { CHROME_DIST } from '../../e2e/support/extension';
 import { launchFirefox } from '../../e2e/support/firefox';
 import { sleep } from '../../e2e/support/ports';
 import type { AccessEntry, Squid } from '../../e2e/support/squid';
+import type { Stack } from '../../e2e/support/stack';
+import { navigate } from '../../e2e/support/steps';
 import { GECKO_ID } from '../../../vite.config';
+
+/** Loads the origin's /many page (n fetches spread over `hosts`, each through its route) and waits until every one settled. */
+export async function loadMany(stack: Stack, page: Page, n: number, hosts: readonly string[]): Promise<void> {
+  const url = stack.directUrl(`/many?n=${n}&kinds=fetch&hosts=${hosts.join(',')}`);
+  const status = await navigate(page, url, 30_000);
+  if (status !== 200) throw new Error(`/many: ${status}`);
+  await page.waitForFunction(() => document.body.dataset['done'] === 'true', { timeout: 60_000 });
+}
+
+/** How many of the /many page's fetches loaded, from its title. */
+export async function loadedCount(page: Page): Promise<number> {
+  const match = /loaded (\d+)\//.exec(await page.title());
+  return match ? Number(match[1]) : 0;
+}
 
 /** Page time from the page's own Navigation Timing: navigation start to the end of its load event. */
 export async function readPageTime(page: Page): Promise<number> {

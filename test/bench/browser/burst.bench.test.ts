@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
 import { ALICE } from '../../e2e/support/accounts';
 import { BROWSER_NAMES, type BrowserName } from '../../e2e/support/browser';
 import { seedCredential } from '../../e2e/support/messages';
 import { startStack, type Stack } from '../../e2e/support/stack';
 import type { AccessEntry } from '../../e2e/support/squid';
-import { navigate } from '../../e2e/support/steps';
 import { compare, fmtMs, fmtRatio, median, recordFigures } from '../figures';
+import { loadMany, loadedCount } from './bench-support';
 
 /**
  * 60 concurrent challenges from 13 origins (fetches through a PAC route) on a
@@ -35,23 +34,11 @@ interface BurstRun {
 const lastOk = (log: AccessEntry[]) => Math.max(...log.filter((e) => e.status === 200).map((e) => e.time));
 const firstSeen = (log: AccessEntry[]) => Math.min(...log.map((e) => e.time - (e.elapsedMs ?? 0) / 1000));
 
-async function loadMany(stack: Stack, page: Page, hosts: readonly string[]): Promise<void> {
-  const url = stack.directUrl(`/many?n=${N}&kinds=fetch&hosts=${hosts.join(',')}`);
-  const status = await navigate(page, url, 30_000);
-  if (status !== 200) throw new Error(`/many: ${status}`);
-  await page.waitForFunction(() => document.body.dataset['done'] === 'true', { timeout: 60_000 });
-}
-
-async function loadedCount(page: Page): Promise<number> {
-  const match = /loaded (\d+)\//.exec(await page.title());
-  return match ? Number(match[1]) : 0;
-}
-
 async function openBaseline(stack: Stack): Promise<number> {
   const route = stack.route('o');
   const page = await stack.browser.freshPage(route.port);
   try {
-    await loadMany(stack, page, route.hosts);
+    await loadMany(stack, page, N, route.hosts);
     const log = (await stack.squid.accessLog()).filter((e) => e.port === route.port);
     return Math.round((lastOk(log) - firstSeen(log)) * 1000);
   } finally {
@@ -65,7 +52,7 @@ async function challenged(stack: Stack, kind: Kind): Promise<Omit<BurstRun, 'ope
   const page = await stack.browser.freshPage(route.port);
   try {
     let submittedAt = 0;
-    const loading = loadMany(stack, page, route.hosts);
+    const loading = loadMany(stack, page, N, route.hosts);
     if (kind === 'typed') {
       const prompt = await stack.browser.waitForPrompt(20_000);
       await prompt.waitForSelector('input[name=username]');
@@ -89,7 +76,7 @@ async function challenged(stack: Stack, kind: Kind): Promise<Omit<BurstRun, 'ope
       loaded,
     };
     if (loaded < N) {
-      await loadMany(stack, page, route.hosts);
+      await loadMany(stack, page, N, route.hosts);
       const all = (await stack.squid.accessLog()).filter((e) => e.port === route.port);
       run.toAllMs = Math.round((lastOk(all) - start) * 1000);
       run.failed = all.filter((e) => e.status === 407 && e.user !== null).length;

@@ -4,8 +4,8 @@ import { ALICE } from '../../e2e/support/accounts';
 import type { ChromiumUnderTest } from '../../e2e/support/chromium';
 import { seedCredential } from '../../e2e/support/messages';
 import { startStack, type RouteSpec, type Stack } from '../../e2e/support/stack';
-import { navigate } from '../../e2e/support/steps';
 import { recordFigures } from '../figures';
+import { loadMany, loadedCount } from './bench-support';
 
 /**
  * The background's heap in real Chromium over 10,000 challenges: 100 proxies
@@ -51,14 +51,15 @@ async function challengesAtSquid(stack: Stack, ports: ReadonlySet<number>): Prom
 
 /** One page in a fresh context: a fetch through each proxy; returns how many loaded. */
 async function loadThroughAll(stack: Stack): Promise<number> {
-  const hosts = proxyNames.map((n) => stack.route(n).host).join(',');
   const page = await stack.browser.freshPage(stack.route(proxyNames[0]!).port);
   try {
-    const status = await navigate(page, stack.directUrl(`/many?n=${PROXIES}&kinds=fetch&hosts=${hosts}`), 30_000);
-    if (status !== 200) throw new Error(`/many: ${status}`);
-    await page.waitForFunction(() => document.body.dataset['done'] === 'true', { timeout: 60_000 });
-    const match = /loaded (\d+)\//.exec(await page.title());
-    return match ? Number(match[1]) : 0;
+    await loadMany(
+      stack,
+      page,
+      PROXIES,
+      proxyNames.map((n) => stack.route(n).host),
+    );
+    return await loadedCount(page);
   } finally {
     await page
       .browserContext()

@@ -180,6 +180,15 @@ export function describeLockout(ctx: ScenarioContext): void {
     return seen;
   }
 
+  /** What squid, the extension's log and the prompt windows say about a page that did not load: a failure's own evidence. */
+  async function whyNotLoaded(url: string, route: Route): Promise<string> {
+    const b = ctx.stack.browser;
+    const path = new URL(url).pathname + new URL(url).search;
+    const lines = (await ctx.stack.squid.accessLog()).filter((e) => e.port === route.port && e.url.endsWith(path));
+    const rows = await readLogOf(await b.messagingPage(), route.proxy).catch((error: unknown) => String(error));
+    return JSON.stringify({ squid: lines, log: rows, promptWindows: await b.countPromptWindows() });
+  }
+
   describe.sequential('lockout: one failed login per wrong password, whatever the load', () => {
     // A scenario that failed with its prompt open must not hand that prompt to the next one.
     beforeEach(async () => {
@@ -236,7 +245,8 @@ export function describeLockout(ctx: ScenarioContext): void {
         const page = await b.freshPage(r.port);
         // A session where the browser was given the password (by the extension) and the proxy accepted it.
         const warm = r.url('/hello.txt?warm');
-        expect(await navigate(page, warm, 30_000)).toBe(200);
+        const warmStatus = await navigate(page, warm, 30_000);
+        expect(warmStatus, warmStatus === 200 ? '' : await whyNotLoaded(warm, r)).toBe(200);
         const acceptedAt = Date.now();
         expect(await readLogOf(await b.messagingPage(), r.proxy)).toContainEqual(
           expect.objectContaining({ outcome: 'answered-saved', username: DAVE.user }),

@@ -49,12 +49,22 @@ const CHROME_QUIET = { quietMinMs: 350, quietMs: 50, quietMaxMs: 1_000 } as cons
 const FIREFOX_STALL_MS = 300;
 
 /**
+ * Chrome: how long the response listeners stay after the last tracked request
+ * ended. Registering them costs the answer that follows about a millisecond
+ * (docs/benchmarks.md, item 2), and challenges come in bursts. Far below
+ * Chrome's 30 s idle stop, so a worker that idles out has dropped them, and
+ * pages loaded after that do not wake it (docs/browser-behaviour.md#idle-wakes).
+ */
+export const RESPONSE_LISTENERS_LINGER_MS = 5_000;
+
+/**
  * How the background listens to responses and completions
  * (docs/browser-behaviour.md#idle-wakes):
  * - Chrome: only while a challenged request is tracked (`while-tracking`), so
  *   pages that never meet the proxy do not wake the worker; added and removed
  *   in the first turn too, which drops the registration a worker stopped while
- *   tracking leaves behind (Chrome wakes a worker for those).
+ *   tracking leaves behind (Chrome wakes a worker for those). They stay
+ *   `RESPONSE_LISTENERS_LINGER_MS` after the last tracked request ended.
  * - Firefox: from the first turn on, always (`always`). A listener added later
  *   does not wake the event page, but one added when a challenge arrives missed
  *   that request's end (its log record had no final result), and one added in

@@ -18,7 +18,7 @@ import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import type { BackgroundApi, CompletedDetails, HeadersDetails, RequestFilter } from './background-api';
 import { ToolbarBadge } from './badge';
-import { readFailedRequestProxy, responseListening, verifierOptionsFor } from './browser-differences';
+import { readFailedRequestProxy, RESPONSE_LISTENERS_LINGER_MS, responseListening, verifierOptionsFor } from './browser-differences';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart, recordStartTimings } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -209,8 +209,12 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
   const onHeaders = (details: HeadersDetails) => answerer.observeResponse(details);
   const onCompleted = (details: CompletedDetails) => results.onCompleted(details);
-  function whileTracking(tracking: boolean): void {
-    if (tracking) {
+  let responseListeners = false;
+  let lingering: ReturnType<typeof setTimeout> | undefined;
+  function listenToResponses(on: boolean): void {
+    if (on === responseListeners) return;
+    responseListeners = on;
+    if (on) {
       api.webRequest.onHeadersReceived.addListener(onHeaders, ALL_URLS);
       api.webRequest.onCompleted.addListener(onCompleted, ALL_URLS);
     } else {
@@ -218,16 +222,23 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       api.webRequest.onCompleted.removeListener(onCompleted);
     }
   }
+  // Challenges come in bursts and page after page: the listeners stay RESPONSE_LISTENERS_LINGER_MS after the last
+  // tracked request, so the next answer need not wait on registering them again.
+  function whileTracking(tracking: boolean): void {
+    clearTimeout(lingering);
+    lingering = tracking ? undefined : setTimeout(() => listenToResponses(false), RESPONSE_LISTENERS_LINGER_MS);
+    if (tracking) listenToResponses(true);
+  }
   if (listening === 'while-tracking') {
     // Drops a registration left by a worker stopped while it tracked a request; after the first turn, since
     // registering costs a woken worker milliseconds before the challenge that woke it is delivered.
     setTimeout(() => {
-      if (tracker.size > 0) return;
-      whileTracking(true);
-      whileTracking(false);
+      if (tracker.size > 0 || responseListeners) return;
+      listenToResponses(true);
+      listenToResponses(false);
     }, 0);
   } else {
-    whileTracking(true);
+    listenToResponses(true);
   }
   api.runtime.onMessage.addListener((message, sender) => {
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;

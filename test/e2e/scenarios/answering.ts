@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { HTTPRequest } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
+import { RESPONSE_LISTENERS_LINGER_MS } from '../../../src/background/browser-differences';
 import type { LogRecord } from '../../../src/core/log-record';
 import { ALICE, BOB, WRONG_PASSWORD } from '../support/accounts';
 import { OPTIONS_PATH } from '../support/extension';
@@ -368,9 +369,11 @@ export function describeAnswering(ctx: ScenarioContext): void {
       const [auth, open] = [ctx.stack.route('k'), ctx.stack.route('kopen')];
       const ext = await b.messagingPage();
       await seedCredential(ext, { port: auth.port, username: ALICE.user, password: ALICE.password });
-      // One request answered and ended: the background listened to its response and end, then stopped listening.
+      // One request answered and ended: the background listened to its response and end, then, after the linger
+      // (browser-differences.ts RESPONSE_LISTENERS_LINGER_MS; Chrome stops an idle worker after 30 s), stopped listening.
       expect(await navigate(await b.freshPage(auth.port), auth.url('/hello.txt?k'), 30_000)).toBe(200);
       await readLogOf(ext, auth.proxy); // the log batch is written before the background goes
+      if (!b.quirks.wakesForEveryResponse) await sleep(RESPONSE_LISTENERS_LINGER_MS + 1_000);
       await b.stopBackground();
       expect(await b.isBackgroundRunning()).toBe(false);
       const page = await b.freshPage(open.port);

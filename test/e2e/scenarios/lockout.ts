@@ -524,8 +524,8 @@ export function describeLockout(ctx: ScenarioContext): void {
       const lines = (await squid.accessLog()).filter((e) => e.port === first.port || e.port === second.port);
       const standings = await readStandings(ext);
       ctx.facts['L8'] = {
-        answered: answered.map((x) => `${x.proxy} ${x.username ?? ''}`),
-        squid: lines.map((e) => `${e.port === first.port ? 'first' : 'second'} ${e.status} ${e.user ?? '-'}`),
+        answered: answered.map((x) => `${x.proxy} ${x.username ?? ''} ${x.requestId} ${x.url}`),
+        squid: lines.map((e) => `${e.time} ${e.port === first.port ? 'first' : 'second'} ${e.status} ${e.user ?? '-'} ${e.url}`),
       };
       // One request, answered once at each proxy with that proxy's own account.
       expect(new Set(answered.map((x) => x.requestId)).size).toBe(1);

@@ -1,6 +1,7 @@
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEEP_ALIVE_INTERVAL_MS } from '../../../src/background/keep-alive';
+import { RESPONSE_LISTENERS_LINGER_MS } from '../../../src/background/browser-differences';
 import { startBackground } from '../../../src/background/start-background';
 import { SETTINGS_KEY } from '../../../src/settings/settings-store';
 import { SETTINGS_VERSION } from '../../../src/settings/settings';
@@ -61,8 +62,14 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'b' }));
       world.webRequest.onCompleted.trigger({ requestId: 'a', statusCode: 200 });
       expect(listening()).toEqual([1, 1]);
+      // Chrome: kept a while after the last one ended, for the next challenge (RESPONSE_LISTENERS_LINGER_MS), then dropped.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       world.webRequest.onCompleted.trigger({ requestId: 'b', statusCode: 200 });
+      vi.advanceTimersByTime(RESPONSE_LISTENERS_LINGER_MS - 1);
+      expect(listening()).toEqual([1, 1]);
+      vi.advanceTimersByTime(1);
       expect(listening()).toEqual(chrome ? [0, 0] : [1, 1]);
+      vi.useRealTimers();
       // The answer's verdict still arrived while it listened: the log has both ends.
       const records = await readLog(world, 10);
       expect(
@@ -71,6 +78,31 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
           .map((r) => r.requestId)
           .sort(),
       ).toEqual(['a', 'b']);
+    });
+
+    it('in Chrome keeps them across challenges that come within the linger, registered once, and drops them after the last', async () => {
+      const world = startFreshBackground(path);
+      const chrome = path.permissions.includes('webRequestAuthProvider');
+      const listening = () => [world.webRequest.onHeadersReceived.listenerCount, world.webRequest.onCompleted.listenerCount];
+      await saveCredential(world);
+      await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'first' }));
+      respond(world, 'first');
+      const adds = vi.spyOn(world.webRequest.onHeadersReceived, 'addListener');
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      world.webRequest.onCompleted.trigger({ requestId: 'first', statusCode: 200 });
+      vi.advanceTimersByTime(RESPONSE_LISTENERS_LINGER_MS - 1);
+      // A challenge just before the linger ran out: the same registration goes on, and its own end starts the linger again.
+      const answer = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'next' }));
+      vi.advanceTimersByTime(1);
+      expect(await answer).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      expect(listening()).toEqual([1, 1]);
+      expect(adds).not.toHaveBeenCalled();
+      respond(world, 'next');
+      world.webRequest.onCompleted.trigger({ requestId: 'next', statusCode: 200 });
+      vi.advanceTimersByTime(RESPONSE_LISTENERS_LINGER_MS - 1);
+      expect(listening()).toEqual([1, 1]);
+      vi.advanceTimersByTime(1);
+      expect(listening()).toEqual(chrome ? [0, 0] : [1, 1]);
     });
 
     it('has those listeners registered before the answer goes to the browser (docs/browser-behaviour.md#idle-wakes)', async () => {

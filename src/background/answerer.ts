@@ -126,13 +126,19 @@ export class Answerer {
     return Promise.all(this.#loads());
   }
 
+  /** The same loads one by one, for the start's timings (lifecycle.ts StartTimings). */
+  readyParts(): { readonly credentials: Promise<unknown>; readonly settings: Promise<unknown>; readonly memory: Promise<unknown> } {
+    const [credentials, settings, memory] = this.#loads();
+    return { credentials, settings, memory };
+  }
+
   /**
    * The loads `ready()` waits for, asked for again each time: a load that
    * failed (the key store refused, settings unreadable) is started again by
    * the next caller, and a reload (device key unlocked, policy changed) is a
    * new promise to wait for.
    */
-  #loads(): readonly Promise<unknown>[] {
+  #loads(): readonly [credentials: Promise<unknown>, settings: Promise<unknown>, memory: Promise<unknown>] {
     const { deps } = this;
     this.#memoryLoad ??= deps.memory.load().then((loaded) => {
       deps.standings.adopt(loaded);

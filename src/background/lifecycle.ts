@@ -29,6 +29,10 @@ export interface StartTimings {
   readonly scriptMs: number;
   readonly listenersMs: number;
   readonly readyMs: number;
+  /** When each load of `readyMs` was done: the credentials (vault, key, decryption), the settings and policy, the answer memory. */
+  readonly credentialsMs?: number;
+  readonly settingsMs?: number;
+  readonly memoryMs?: number;
 }
 export const START_TIMINGS_KEY = 'backgroundStartTimings';
 

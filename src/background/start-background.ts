@@ -198,6 +198,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // Chromium a few ms (its first onAuthRequired listener most), and the reads overlap it. Nothing here awaits them.
   const loading = answerer.ready();
   loading.catch(() => undefined);
+  const parts = answerer.readyParts();
+  const doneMs = (load: Promise<unknown>) => load.then(() => Math.round(performance.now()));
+  const partsMs = Promise.all([doneMs(parts.credentials), doneMs(parts.settings), doneMs(parts.memory)]);
+  partsMs.catch(() => undefined);
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
@@ -255,13 +259,19 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const listenersMs = performance.now();
   void loading
     .then(
-      () =>
-        recordStartTimings(api.storage.session, {
+      async () => {
+        const readyMs = Math.round(performance.now());
+        const [credentialsMs, settingsMs, memoryMs] = await partsMs;
+        await recordStartTimings(api.storage.session, {
           ...(options.startedMs === undefined ? {} : { startedMs: Math.round(options.startedMs) }),
           scriptMs: Math.round(options.scriptMs ?? listenersMs),
           listenersMs: Math.round(listenersMs),
-          readyMs: Math.round(performance.now()),
-        }),
+          readyMs,
+          credentialsMs,
+          settingsMs,
+          memoryMs,
+        });
+      },
       () => undefined,
     )
     .catch(() => undefined);

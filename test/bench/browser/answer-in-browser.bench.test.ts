@@ -49,6 +49,9 @@ interface ColdSplit {
   scriptMs?: number;
   listenersMs?: number;
   readyMs?: number;
+  credentialsMs?: number;
+  settingsMs?: number;
+  memoryMs?: number;
   answerMs?: number | undefined;
 }
 type Arm = 'warm' | 'cold' | 'load' | 'open' | 'devtools' | 'unverified' | 'floorwarm' | 'floorcold' | 'floorload';
@@ -347,6 +350,13 @@ describe.each(BROWSER_NAMES)('%s', (name) => {
           browser: name,
           value: `${fmtMs(medianOf(coldSplits, 'startedMs'))} / ${fmtMs(medianOf(coldSplits, 'scriptMs'))} / ${fmtMs(medianOf(coldSplits, 'listenersMs'))} / ${fmtMs(medianOf(coldSplits, 'readyMs'))}; ${fmtMs(medianOf(coldSplits, 'answerMs'))}`,
           baseline: `${coldSplits.length} cold rounds`,
+        },
+        {
+          figure:
+            'cold wake, its loads (medians, ms since the browser began starting the background): credentials (vault, key, decryption) / settings and policy / answer memory done',
+          browser: name,
+          value: `${fmtMs(medianOf(coldSplits, 'credentialsMs'))} / ${fmtMs(medianOf(coldSplits, 'settingsMs'))} / ${fmtMs(medianOf(coldSplits, 'memoryMs'))}`,
+          baseline: `listeners registered ${fmtMs(medianOf(coldSplits, 'listenersMs'))}`,
         },
         ...(unverified.length === 0
           ? []

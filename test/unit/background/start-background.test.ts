@@ -146,6 +146,9 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
           scriptMs: number;
           listenersMs: number;
           readyMs: number;
+          credentialsMs?: number;
+          settingsMs?: number;
+          memoryMs?: number;
         }[];
       // As index.ts passes them: the script's first moment, then every module evaluated.
       const startedMs = performance.now() - 5;
@@ -155,6 +158,10 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       expect(first!.startedMs).toBe(Math.round(startedMs));
       expect(first!.scriptMs).toBeLessThanOrEqual(first!.listenersMs);
       expect(first!.listenersMs).toBeLessThanOrEqual(first!.readyMs);
+      // Each of the three loads was done by then, and the last of them is when all were (within the rounding).
+      const loads = [first!.credentialsMs, first!.settingsMs, first!.memoryMs];
+      for (const ms of loads) expect(ms).toBeLessThanOrEqual(first!.readyMs);
+      expect(Math.max(...loads.map((ms) => ms ?? Infinity))).toBeGreaterThanOrEqual(first!.readyMs - 1);
       for (let i = 2; i <= 21; i++) {
         world = restartBackground(world);
         await eventually(async () => expect(await timings()).toHaveLength(Math.min(i, 20)));

@@ -27,6 +27,9 @@ export interface StartTimings {
   /** Absent when the entry did not give it (a test starting the background itself). */
   readonly startedMs?: number;
   readonly scriptMs: number;
+  /** The loads below asked for (they go out before the listeners), then onAuthRequired registered, then every listener. */
+  readonly loadsAskedMs?: number;
+  readonly authListenerMs?: number;
   readonly listenersMs: number;
   readonly readyMs: number;
   /** When each load of `readyMs` was done: the credentials (vault, key, decryption), the settings and policy, the answer memory. */

@@ -202,9 +202,11 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const doneMs = (load: Promise<unknown>) => load.then(() => Math.round(performance.now()));
   const partsMs = Promise.all([doneMs(parts.credentials), doneMs(parts.settings), doneMs(parts.memory)]);
   partsMs.catch(() => undefined);
+  const loadsAskedMs = performance.now();
 
   // Every listener, in this order. onAuthRequired first: a challenge is what wakes the worker most.
   listenForAuthChallenges(api, (details) => answerer.answer(details));
+  const authListenerMs = performance.now();
   // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
   // Responses and completions: a listener for every response wakes a stopped background for every page the browser
@@ -265,6 +267,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
         await recordStartTimings(api.storage.session, {
           ...(options.startedMs === undefined ? {} : { startedMs: Math.round(options.startedMs) }),
           scriptMs: Math.round(options.scriptMs ?? listenersMs),
+          loadsAskedMs: Math.round(loadsAskedMs),
+          authListenerMs: Math.round(authListenerMs),
           listenersMs: Math.round(listenersMs),
           readyMs,
           credentialsMs,

@@ -144,6 +144,8 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
         ((await fakeBrowser.storage.session.get('backgroundStartTimings'))['backgroundStartTimings'] ?? []) as {
           startedMs?: number;
           scriptMs: number;
+          loadsAskedMs?: number;
+          authListenerMs?: number;
           listenersMs: number;
           readyMs: number;
           credentialsMs?: number;
@@ -156,7 +158,9 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       await eventually(async () => expect(await timings()).toHaveLength(1));
       const [first] = await timings();
       expect(first!.startedMs).toBe(Math.round(startedMs));
-      expect(first!.scriptMs).toBeLessThanOrEqual(first!.listenersMs);
+      expect(first!.scriptMs).toBeLessThanOrEqual(first!.loadsAskedMs!);
+      expect(first!.loadsAskedMs).toBeLessThanOrEqual(first!.authListenerMs!);
+      expect(first!.authListenerMs).toBeLessThanOrEqual(first!.listenersMs);
       expect(first!.listenersMs).toBeLessThanOrEqual(first!.readyMs);
       // Each of the three loads was done by then, and the last of them is when all were (within the rounding).
       const loads = [first!.credentialsMs, first!.settingsMs, first!.memoryMs];

@@ -27,6 +27,10 @@ export interface FirefoxUnderTest extends BrowserUnderTest {
   relaunch(extraPrefs?: Record<string, unknown>): Promise<void>;
   /** What about:addons → "Run in Private Windows" → Allow does. */
   allowInPrivateWindows(): Promise<void>;
+  /** Forgets every password the browser cached for proxies and sites. */
+  clearHttpAuthCache(): Promise<void>;
+  /** The background page's memory (about:memory's reports for its window) and its process's, after garbage and cycle collection. */
+  backgroundMemory(): Promise<{ windowBytes: number; processBytes: number }>;
 }
 
 export function asFirefox(browser: BrowserUnderTest): FirefoxUnderTest {
@@ -402,6 +406,47 @@ class Firefox implements FirefoxUnderTest {
       `Services.locale.availableLocales = [${tag}, "en-US"]; Services.locale.requestedLocales = [${tag}]; Services.locale.appLocaleAsBCP47`,
     );
     if (chosen !== language.replace('_', '-')) throw new Error(`Firefox did not switch to ${language}: ${String(chosen)}`);
+  }
+
+  /**
+   * Forgets every password the browser cached for proxies and sites
+   * (nsIHttpAuthManager.clearAll): the next request through each proxy is
+   * challenged again, in the same browser and background.
+   */
+  async clearHttpAuthCache(): Promise<void> {
+    await this.#evaluateInChrome(`Cc["@mozilla.org/network/http-auth-manager;1"].getService(Ci.nsIHttpAuthManager).clearAll(); "ok"`);
+  }
+
+  /**
+   * What the event page holds, in bytes: after asking every child process to
+   * collect garbage and cycles twice (as about:memory's buttons do), the sum
+   * of about:memory's "explicit" reports for the background page's window
+   * (its JS realm, DOM and layout), and the extension process's resident
+   * unique memory beside it (`ChromeUtils.requestProcInfo`, what
+   * about:processes shows).
+   */
+  async backgroundMemory(): Promise<{ windowBytes: number; processBytes: number }> {
+    const page = JSON.stringify(`${this.extensionOrigin.replace('moz-extension://', '')}_generated_background_page.html`);
+    const read = (await this.#evaluateInChrome(`(async () => {
+      for (let i = 0; i < 2; i++) {
+        Services.obs.notifyObservers(null, "child-gc-request");
+        Services.obs.notifyObservers(null, "child-cc-request");
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const manager = Cc["@mozilla.org/memory-reporter-manager;1"].getService(Ci.nsIMemoryReporterManager);
+      let windowBytes = 0;
+      await new Promise((resolve) => manager.getReports((process, path, kind, units, amount) => {
+        // Report paths write a URL's slashes as backslashes.
+        if (units === Ci.nsIMemoryReporter.UNITS_BYTES && path.startsWith("explicit/window-objects/") && path.replaceAll("\\\\", "/").includes(${page})) windowBytes += amount;
+      }, null, resolve, null, false));
+      const info = await ChromeUtils.requestProcInfo();
+      const extension = info.children.filter((child) => child.type === "extension");
+      return JSON.stringify({ windowBytes, processBytes: extension.length === 1 ? extension[0].memory : -extension.length });
+    })()`)) as string;
+    const { windowBytes, processBytes } = JSON.parse(read) as { windowBytes?: unknown; processBytes?: unknown };
+    if (typeof windowBytes !== 'number' || windowBytes <= 0) throw new Error(`no memory reports for the background page: ${read}`);
+    if (typeof processBytes !== 'number' || processBytes <= 0) throw new Error(`not one extension process: ${read}`);
+    return { windowBytes, processBytes };
   }
 
   /** Runs privileged script in the browser's chrome scope, which --remote-allow-system-access opens to BiDi. */

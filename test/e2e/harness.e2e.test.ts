@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -8,6 +9,7 @@ import { BROWSER_NAMES, type BrowserUnderTest } from './support/browser';
 import { GECKO_ID, PROMPT_PATH } from './support/extension';
 import { ORIGIN_TITLE } from './support/origin';
 import { makePacUrl } from './support/pac';
+import { getFreePorts } from './support/ports';
 import { basicAuthHeader, proxyConnect, proxyGet, proxyGetWithDigest } from './support/proxy-client';
 import { failedAttempts } from './support/squid';
 import { launchBrowser, useOriginAndSquid } from './support/stack';
@@ -144,6 +146,17 @@ describe('squid + origin over node http', () => {
     expect(old.status).toBe(407);
     expect(fresh.status).toBe(200);
     expect(digest.response.status).toBe(200);
+  });
+});
+
+describe('free ports', () => {
+  // One squid takes up to 124 ports (the answer bench): asked for one by one and closed, the kernel gave the same port twice.
+  it('gives as many different ports as asked for, each one free to listen on', async () => {
+    const ports = await getFreePorts(300);
+    expect(new Set(ports).size).toBe(300);
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports[0], '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });
 

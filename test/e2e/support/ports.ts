@@ -1,23 +1,45 @@
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 
 /**
  * Asks the kernel for a free loopback port. There is a small race between
  * closing this socket and the caller binding the port, which is acceptable on
  * a test machine and far better than hard-coded ports colliding between runs.
  */
-export function getFreePort(): Promise<number> {
+export async function getFreePort(): Promise<number> {
+  const [port] = await getFreePorts(1);
+  return port!;
+}
+
+/**
+ * `count` free loopback ports, all different. Each listener stays open until
+ * every port is chosen: a port asked for one at a time and closed can come
+ * back from the kernel for the next ask (seen: 100 ports for one squid gave
+ * two names the same port in 2 of 3 runs, and the browser then sent two
+ * routes' requests to one port).
+ */
+export async function getFreePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      server.unref();
+      servers.push(server);
+      ports.push(await listenOnFreePort(server));
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+function listenOnFreePort(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a TCP listener'));
-        return;
-      }
-      server.close(() => resolve(address.port));
+      if (address === null || typeof address === 'string') reject(new Error('could not read the port of a TCP listener'));
+      else resolve(address.port);
     });
   });
 }

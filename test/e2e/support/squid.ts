@@ -5,7 +5,7 @@ import { chown, chmod, mkdtemp, readFile, rename, rm, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { getFreePort, sleep, waitForPort } from './ports';
+import { getFreePorts, sleep, waitForPort } from './ports';
 
 const execFileAsync = promisify(execFile);
 
@@ -213,16 +213,18 @@ async function makeSquidDir(): Promise<SquidFiles> {
   };
 }
 
+/** A port per name, all different (getFreePorts): two names on one port would mix two routes' requests. */
 async function allocatePorts(specs: SquidPortSpec[]): Promise<Record<string, number>> {
-  const ports: Record<string, number> = {};
+  const names = new Set<string>();
   for (const spec of specs) {
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(spec.name)) {
       throw new Error(`squid port name must be a plain identifier: ${spec.name}`);
     }
-    if (spec.name in ports) throw new Error(`duplicate squid port name: ${spec.name}`);
-    ports[spec.name] = await getFreePort();
+    if (names.has(spec.name)) throw new Error(`duplicate squid port name: ${spec.name}`);
+    names.add(spec.name);
   }
-  return ports;
+  const free = await getFreePorts(specs.length);
+  return Object.fromEntries(specs.map((spec, i) => [spec.name, free[i]!]));
 }
 
 async function writePasswordFiles(files: SquidFiles, users: ProxyUser[], digestRealm: string): Promise<void> {

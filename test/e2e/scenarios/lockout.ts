@@ -126,6 +126,15 @@ async function settledWaitingCount(prompt: Page, atLeast: number): Promise<numbe
 
 /** The promise of issue 7, over both browsers: a wrong password, saved or typed, costs at most one failed login. */
 export function describeLockout(ctx: ScenarioContext): void {
+  /** Ends every prompt still open (Esc), a few times over: one that opens as another closes is ended too. */
+  async function closeStrayPrompts(): Promise<void> {
+    const b = ctx.stack.browser;
+    for (let i = 0; i < 3 && (await b.countPromptWindows()) > 0; i++) {
+      await cancelPromptWithEsc(await b.waitForPrompt(2_000)).catch(() => undefined);
+      await sleep(500);
+    }
+  }
+
   const waitForNoPrompt = () =>
     waitUntil(async () => (await ctx.stack.browser.countPromptWindows()) === 0, 10_000, 'the prompt window to close itself');
 
@@ -191,13 +200,7 @@ export function describeLockout(ctx: ScenarioContext): void {
 
   describe.sequential('lockout: one failed login per wrong password, whatever the load', () => {
     // A scenario that failed with its prompt open must not hand that prompt to the next one.
-    beforeEach(async () => {
-      const b = ctx.stack.browser;
-      for (let i = 0; i < 3 && (await b.countPromptWindows()) > 0; i++) {
-        await cancelPromptWithEsc(await b.waitForPrompt(2_000)).catch(() => undefined);
-        await sleep(500);
-      }
-    });
+    beforeEach(closeStrayPrompts);
 
     it('L1. a stale saved password in a fresh browser, 60 requests at once: at most one failed login, one prompt, then the right password loads them', async () => {
       const { browser: b } = ctx.stack;
@@ -565,10 +568,13 @@ export function describeLockout(ctx: ScenarioContext): void {
       };
       expect(requestsWith(rows, 'answered-saved').size).toBe(1);
       expect(sent.length).toBeGreaterThanOrEqual(1);
+      // Chromium's waiting requests go to a prompt. Firefox holds most back, but one it hands over after the check's
+      // verdict joins a prompt too (seen: outcome "prompted", 15 of 20 still waiting): none is left for the next scenario.
       if (!b.quirks.holdsAnswersWhileOthersWait) {
         const prompt = await b.waitForPrompt().catch(() => undefined);
         if (prompt) await cancelPromptWithEsc(prompt);
       }
+      await closeStrayPrompts();
       await Promise.race([page.close().catch(() => undefined), sleep(5_000)]);
     });
   });

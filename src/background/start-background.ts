@@ -196,9 +196,9 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
 
   // The loads a woken worker's first answer waits on go out before the listeners are registered: registering costs
   // Chromium a few ms (its first onAuthRequired listener most), and the reads overlap it. Nothing here awaits them.
-  const loading = answerer.ready();
-  loading.catch(() => undefined);
   const parts = answerer.readyParts();
+  const loading = Promise.all([parts.credentials, parts.settings, parts.memory]);
+  loading.catch(() => undefined);
   const doneMs = (load: Promise<unknown>) => load.then(() => Math.round(performance.now()));
   const partsMs = Promise.all([doneMs(parts.credentials), doneMs(parts.settings), doneMs(parts.memory)]);
   partsMs.catch(() => undefined);

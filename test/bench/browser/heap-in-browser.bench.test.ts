@@ -73,58 +73,46 @@ async function loadThroughAll(stack: Stack): Promise<number> {
 
 const mb = (bytes: number) => Math.round(bytes / 10_485.76) / 100;
 
-it(`chromium: the background's heap over ${CHALLENGES.toLocaleString('en')} challenges from ${PROXIES} proxies, read in the worker`, async () => {
+type Sampled<M> = { readonly challenges: number } & M;
+
+/**
+ * The shared run of both browsers: a stack with the 100 proxies and a
+ * password saved for each, one warm-up page (each password's first use, after
+ * which all are accepted), then pages until 10,000 challenges, reading the
+ * memory before the first and after every 2,000 (squid's 407s counted).
+ * `prepare` runs after the warm-up and gives the reader.
+ */
+async function overChallenges<M extends object>(
+  name: 'chromium' | 'firefox',
+  loadPage: (stack: Stack) => Promise<number>,
+  prepare: (stack: Stack) => Promise<() => Promise<M>>,
+  report: (stack: Stack, run: { warmUpLoaded: number; start: Sampled<M>; samples: Sampled<M>[]; loaded: number[] }) => Promise<void>,
+): Promise<void> {
   const routes: Record<string, RouteSpec> = Object.fromEntries(proxyNames.map((n) => [n, { auth: 'basic' }]));
-  const stack = await startStack('chromium', { routes });
+  const stack = await startStack(name, { routes });
   try {
-    const chromium = stack.browser as ChromiumUnderTest;
     const messaging = await stack.browser.messagingPage();
     for (const n of proxyNames)
       await seedCredential(messaging, { port: stack.route(n).port, username: ALICE.user, password: ALICE.password });
     const ports = new Set(proxyNames.map((n) => stack.route(n).port));
-    // Each password's first use waits for the proxy's verdict (verifier.ts); after this page all are accepted.
-    const warmUpLoaded = await loadThroughAll(stack);
-    const worker = await attachToWorker(chromium);
-    const start = { challenges: await challengesAtSquid(stack, ports), heapBytes: await heapAfterGc(worker) };
-    const samples: { challenges: number; heapBytes: number }[] = [];
+    const warmUpLoaded = await loadPage(stack);
+    const read = await prepare(stack);
+    const start: Sampled<M> = { challenges: await challengesAtSquid(stack, ports), ...(await read()) };
+    const samples: Sampled<M>[] = [];
     const loaded: number[] = [];
     let challenges = 0;
     let nextSample = SAMPLE_EVERY;
     while (challenges < CHALLENGES) {
-      loaded.push(await loadThroughAll(stack));
+      loaded.push(await loadPage(stack));
       challenges = (await challengesAtSquid(stack, ports)) - start.challenges;
       if (challenges >= nextSample) {
-        samples.push({ challenges, heapBytes: await heapAfterGc(worker) });
+        samples.push({ challenges, ...(await read()) });
         nextSample += SAMPLE_EVERY;
       }
       // A page that gives no challenges at all would loop for ever.
       if (loaded.length > (2 * CHALLENGES) / PROXIES) throw new Error(`only ${challenges} challenges after ${loaded.length} pages`);
     }
-    const last = samples.at(-1)!;
-    const first = samples[0]!;
-    const perThousandKB = (b: { challenges: number; heapBytes: number }, a: { challenges: number; heapBytes: number }) =>
-      Math.round(((b.heapBytes - a.heapBytes) / ((b.challenges - a.challenges) / 1000) / 1024) * 10) / 10;
-    await recordFigures(
-      'chromiumBackgroundHeap',
-      {
-        proxies: PROXIES,
-        warmUpLoaded,
-        pages: loaded.length,
-        loadedPerPage: loaded,
-        start,
-        samples,
-        growthKBPer1000AfterFirstSample: perThousandKB(last, first),
-      },
-      [
-        {
-          figure: `background heap in the worker after a GC: before / after ${SAMPLE_EVERY.toLocaleString('en')} / after ${last.challenges.toLocaleString('en')} challenges (${PROXIES} proxies, fresh contexts)`,
-          browser: 'chromium',
-          value: `${mb(start.heapBytes)} / ${mb(first.heapBytes)} / ${mb(last.heapBytes)} MB; ${perThousandKB(last, first)} kB per 1,000 challenges after the first ${first.challenges.toLocaleString('en')}`,
-          baseline: `${mb(start.heapBytes)} MB before (same worker)`,
-          target: 'bounded',
-        },
-      ],
-    );
+    await report(stack, { warmUpLoaded, start, samples, loaded });
     expect(warmUpLoaded).toBe(PROXIES);
     expect(samples.length).toBe(CHALLENGES / SAMPLE_EVERY);
     // Every page loaded through every proxy: the challenges were answered, not failed.
@@ -132,82 +120,105 @@ it(`chromium: the background's heap over ${CHALLENGES.toLocaleString('en')} chal
   } finally {
     await stack.stop();
   }
+}
+
+/** kB per 1,000 challenges from the first sample to the last. */
+function growthKBPer1000<M>(samples: readonly Sampled<M>[], bytes: (m: Sampled<M>) => number): number {
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  return Math.round(((bytes(last) - bytes(first)) / ((last.challenges - first.challenges) / 1000) / 1024) * 10) / 10;
+}
+
+it(`chromium: the background's heap over ${CHALLENGES.toLocaleString('en')} challenges from ${PROXIES} proxies, read in the worker`, async () => {
+  // Each password's first use waits for the proxy's verdict (verifier.ts); after the warm-up page all are accepted.
+  await overChallenges(
+    'chromium',
+    loadThroughAll,
+    async (stack) => {
+      const worker = await attachToWorker(stack.browser as ChromiumUnderTest);
+      return async () => ({ heapBytes: await heapAfterGc(worker) });
+    },
+    async (_stack, { warmUpLoaded, start, samples, loaded }) => {
+      const [first, last] = [samples[0]!, samples.at(-1)!];
+      const growth = growthKBPer1000(samples, (m) => m.heapBytes);
+      await recordFigures(
+        'chromiumBackgroundHeap',
+        {
+          proxies: PROXIES,
+          warmUpLoaded,
+          pages: loaded.length,
+          loadedPerPage: loaded,
+          start,
+          samples,
+          growthKBPer1000AfterFirstSample: growth,
+        },
+        [
+          {
+            figure: `background heap in the worker after a GC: before / after ${SAMPLE_EVERY.toLocaleString('en')} / after ${last.challenges.toLocaleString('en')} challenges (${PROXIES} proxies, fresh contexts)`,
+            browser: 'chromium',
+            value: `${mb(start.heapBytes)} / ${mb(first.heapBytes)} / ${mb(last.heapBytes)} MB; ${growth} kB per 1,000 challenges after the first ${first.challenges.toLocaleString('en')}`,
+            baseline: `${mb(start.heapBytes)} MB before (same worker)`,
+            target: 'bounded',
+          },
+        ],
+      );
+    },
+  );
 }, 900_000);
 
-it(`firefox: the background page's memory over ${CHALLENGES.toLocaleString('en')} challenges from ${PROXIES} proxies`, async () => {
-  const routes: Record<string, RouteSpec> = Object.fromEntries(proxyNames.map((n) => [n, { auth: 'basic' }]));
-  const stack = await startStack('firefox', { routes });
+/** Firefox: one page in one tab through every proxy, then the browser forgets the passwords it was given, so the next page is challenged anew. */
+async function loadThroughAllForgetting(stack: Stack): Promise<number> {
+  const page = await stack.browser.browser.newPage();
   try {
-    const firefox = asFirefox(stack.browser);
-    const messaging = await stack.browser.messagingPage();
-    for (const n of proxyNames)
-      await seedCredential(messaging, { port: stack.route(n).port, username: ALICE.user, password: ALICE.password });
-    const ports = new Set(proxyNames.map((n) => stack.route(n).port));
-    // One page in one tab through every proxy, then the browser forgets the passwords it was given: the next page is challenged anew.
-    const loadThroughAllOnce = async (): Promise<number> => {
-      const page = await stack.browser.browser.newPage();
-      try {
-        await loadMany(
-          stack,
-          page,
-          PROXIES,
-          proxyNames.map((n) => stack.route(n).host),
-        );
-        return await loadedCount(page);
-      } finally {
-        await page.close().catch(() => undefined);
-        await firefox.clearHttpAuthCache();
-      }
-    };
-    const warmUpLoaded = await loadThroughAllOnce();
-    const startsBefore = (await readBackgroundStarts(messaging)).length;
-    type Sample = { challenges: number; windowBytes: number; processBytes: number };
-    const start: Sample = { challenges: await challengesAtSquid(stack, ports), ...(await firefox.backgroundMemory()) };
-    const samples: Sample[] = [];
-    const loaded: number[] = [];
-    let challenges = 0;
-    let nextSample = SAMPLE_EVERY;
-    while (challenges < CHALLENGES) {
-      loaded.push(await loadThroughAllOnce());
-      challenges = (await challengesAtSquid(stack, ports)) - start.challenges;
-      if (challenges >= nextSample) {
-        samples.push({ challenges, ...(await firefox.backgroundMemory()) });
-        nextSample += SAMPLE_EVERY;
-      }
-      if (loaded.length > (2 * CHALLENGES) / PROXIES) throw new Error(`only ${challenges} challenges after ${loaded.length} pages`);
-    }
-    // The same event page all along: a restart would have started its memory over.
-    const restarts = (await readBackgroundStarts(messaging)).length - startsBefore;
-    const last = samples.at(-1)!;
-    const first = samples[0]!;
-    const perThousandKB =
-      Math.round(((last.windowBytes - first.windowBytes) / ((last.challenges - first.challenges) / 1000) / 1024) * 10) / 10;
-    await recordFigures(
-      'firefoxBackgroundMemory',
-      {
-        proxies: PROXIES,
-        warmUpLoaded,
-        pages: loaded.length,
-        loadedPerPage: loaded,
-        start,
-        samples,
-        restarts,
-        growthKBPer1000AfterFirstSample: perThousandKB,
-      },
-      [
-        {
-          figure: `background page memory after a GC (about:memory, its window): before / after ${SAMPLE_EVERY.toLocaleString('en')} / after ${last.challenges.toLocaleString('en')} challenges (${PROXIES} proxies, the password cache emptied after each page)`,
-          browser: 'firefox',
-          value: `${mb(start.windowBytes)} / ${mb(first.windowBytes)} / ${mb(last.windowBytes)} MB; ${perThousandKB} kB per 1,000 challenges after the first ${first.challenges.toLocaleString('en')}`,
-          baseline: `every sample ${samples.map((x) => mb(x.windowBytes)).join(' / ')} MB; its process ${mb(start.processBytes)} → ${mb(last.processBytes)} MB resident; ${restarts} restarts`,
-          target: 'bounded',
-        },
-      ],
+    await loadMany(
+      stack,
+      page,
+      PROXIES,
+      proxyNames.map((n) => stack.route(n).host),
     );
-    expect(warmUpLoaded).toBe(PROXIES);
-    expect(samples.length).toBe(CHALLENGES / SAMPLE_EVERY);
-    expect(loaded.every((n) => n === PROXIES)).toBe(true);
+    return await loadedCount(page);
   } finally {
-    await stack.stop();
+    await page.close().catch(() => undefined);
+    await asFirefox(stack.browser).clearHttpAuthCache();
   }
+}
+
+it(`firefox: the background page's memory over ${CHALLENGES.toLocaleString('en')} challenges from ${PROXIES} proxies`, async () => {
+  let startsBefore = 0;
+  await overChallenges(
+    'firefox',
+    loadThroughAllForgetting,
+    async (stack) => {
+      startsBefore = (await readBackgroundStarts(await stack.browser.messagingPage())).length;
+      return () => asFirefox(stack.browser).backgroundMemory();
+    },
+    async (stack, { warmUpLoaded, start, samples, loaded }) => {
+      // The same event page all along: a restart would have started its memory over.
+      const restarts = (await readBackgroundStarts(await stack.browser.messagingPage())).length - startsBefore;
+      const [first, last] = [samples[0]!, samples.at(-1)!];
+      const growth = growthKBPer1000(samples, (m) => m.windowBytes);
+      await recordFigures(
+        'firefoxBackgroundMemory',
+        {
+          proxies: PROXIES,
+          warmUpLoaded,
+          pages: loaded.length,
+          loadedPerPage: loaded,
+          start,
+          samples,
+          restarts,
+          growthKBPer1000AfterFirstSample: growth,
+        },
+        [
+          {
+            figure: `background page memory after a GC (about:memory, its window): before / after ${SAMPLE_EVERY.toLocaleString('en')} / after ${last.challenges.toLocaleString('en')} challenges (${PROXIES} proxies, the password cache emptied after each page)`,
+            browser: 'firefox',
+            value: `${mb(start.windowBytes)} / ${mb(first.windowBytes)} / ${mb(last.windowBytes)} MB; ${growth} kB per 1,000 challenges after the first ${first.challenges.toLocaleString('en')}`,
+            baseline: `every sample ${samples.map((x) => mb(x.windowBytes)).join(' / ')} MB; its process ${mb(start.processBytes)} → ${mb(last.processBytes)} MB resident; ${restarts} restarts`,
+            target: 'bounded',
+          },
+        ],
+      );
+    },
+  );
 }, 900_000);

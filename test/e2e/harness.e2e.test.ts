@@ -11,7 +11,7 @@ import { ORIGIN_TITLE } from './support/origin';
 import { makePacUrl } from './support/pac';
 import { getFreePorts } from './support/ports';
 import { basicAuthHeader, proxyConnect, proxyGet, proxyGetWithDigest } from './support/proxy-client';
-import { failedAttempts } from './support/squid';
+import { failedAttempts, startSquid } from './support/squid';
 import { launchBrowser, useOriginAndSquid } from './support/stack';
 
 // Proves the harness itself (squid, origin, PAC, launchers) without the real
@@ -157,6 +157,28 @@ describe('free ports', () => {
     const server = createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports[0], '127.0.0.1', () => resolve()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  // Both browsers' stacks ask in one process; a port given to one and not yet bound must not go to the other.
+  it('never gives a port twice in one process, even once the first ask closed its listeners', async () => {
+    const first = await getFreePorts(100);
+    const second = await getFreePorts(100);
+    expect(second.filter((port) => first.includes(port))).toEqual([]);
+  });
+
+  it('squid never starts on a port another process holds: it takes another, and answers there itself', async () => {
+    const holder = createServer((socket) => socket.on('error', () => undefined).end('HTTP/1.1 418 not squid\r\n\r\n'));
+    const [held] = await getFreePorts(1);
+    await new Promise<void>((resolve, reject) => holder.once('error', reject).listen(held, '127.0.0.1', () => resolve()));
+    const squid = await startSquid({ ports: [{ name: 'basic', auth: 'basic' }], users: [ALICE], firstPorts: { basic: held! } });
+    try {
+      expect(squid.ports.basic).not.toBe(held);
+      const res = await proxyGet(squid.ports.basic!, originUrl());
+      expect(res.status).toBe(407);
+    } finally {
+      await squid.stop();
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { waitForAccepted } from '../support/squid';
 import { makePacUrl } from '../support/pac';
 import { ARTIFACTS, launchBrowser, type RouteSpec } from '../support/stack';
 import type { BrowserUnderTest } from '../support/browser';
-import { filterOptionsLog, navigate, readPrompt, readText, waitUntil } from '../support/steps';
+import { filterOptionsLog, navigate, readPrompt, readText, waitUntil, waitForLogRows } from '../support/steps';
 import type { ScenarioContext } from './context';
 
 /** The routes of the accessibility scenarios, one per case (context.ts ROUTES takes them in). */
@@ -192,7 +192,7 @@ export function describeAccessibility(ctx: ScenarioContext): void {
         // The options page with records, one of them opened, the add-credential form showing.
         const options = await b.openExtensionPage(OPTIONS_PATH);
         await options.setViewport({ width: 1280, height: 1000 });
-        await options.waitForSelector('[data-testid=log-row]');
+        await waitForLogRows(options);
         await filterOptionsLog(options, { proxy: refused.proxy });
         await options.click('[data-testid=log-row]');
         await options.waitForSelector('[data-testid=record-details]');
@@ -237,7 +237,7 @@ export function describeAccessibility(ctx: ScenarioContext): void {
           expect(await loading).not.toBe(200);
           const options = await b.openExtensionPage(OPTIONS_PATH);
           await options.setViewport({ width: 1280, height: 1000 });
-          await options.waitForSelector('[data-testid=log-row]');
+          await waitForLogRows(options);
           await options.click('[data-testid=log-row]');
           await options.waitForSelector('[data-testid=record-details]');
           expect(await options.evaluate(() => document.documentElement.lang)).toBe('de');
@@ -346,7 +346,7 @@ export function describeAccessibility(ctx: ScenarioContext): void {
       const b = ctx.stack.browser;
       const r = ctx.stack.route('axkeys');
       const options = await b.openExtensionPage(OPTIONS_PATH);
-      await options.waitForSelector('[data-testid=log-row]');
+      await waitForLogRows(options);
       // A2's prompted and answered records.
       const rows = await waitUntil(
         async () => {

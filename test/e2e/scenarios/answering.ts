@@ -10,7 +10,17 @@ import { ORIGIN_TITLE } from '../support/origin';
 import { sleep } from '../support/ports';
 import { challenges, failedAttempts, waitForAccepted } from '../support/squid';
 import { ARTIFACTS } from '../support/stack';
-import { filterOptionsLog, navigate, readPrompt, readShowing, readText, readWaitingCount, signIn, waitUntil } from '../support/steps';
+import {
+  filterOptionsLog,
+  navigate,
+  readPrompt,
+  readShowing,
+  readText,
+  readWaitingCount,
+  signIn,
+  waitUntil,
+  waitForLogRows,
+} from '../support/steps';
 import type { ScenarioContext } from './context';
 import { everyOutcome } from './diagnostics';
 
@@ -393,7 +403,7 @@ export function describeAnswering(ctx: ScenarioContext): void {
       const { browser: b } = ctx.stack;
       const run = await everyOutcome(ctx);
       const options = await b.openExtensionPage(OPTIONS_PATH);
-      await options.waitForSelector('[data-testid=log-row]');
+      await waitForLogRows(options);
       // The table is virtualised: find each event through the page's own filters.
       for (const e of run.expected) {
         const rows = await waitUntil(

@@ -3,7 +3,17 @@ import { ALICE } from '../support/accounts';
 import { OPTIONS_PATH } from '../support/extension';
 import { asFirefox } from '../support/firefox';
 import { listCredentials, readLog, readLogOf, seedCredential } from '../support/messages';
-import { copyAdminReport, navigate, readPrompt, readShowing, readText, signIn, waitUntil, filterOptionsLog } from '../support/steps';
+import {
+  copyAdminReport,
+  navigate,
+  readPrompt,
+  readShowing,
+  readText,
+  signIn,
+  waitUntil,
+  filterOptionsLog,
+  waitForLogRows,
+} from '../support/steps';
 import { waitForAccepted } from '../support/squid';
 import type { ScenarioContext } from './context';
 import { everyOutcome } from './diagnostics';
@@ -86,7 +96,7 @@ function describeChromiumOnly(ctx: ScenarioContext): void {
       const want = log.filter((r) => r.proxy === '').length;
       expect(want).toBeGreaterThanOrEqual(1);
       const options = await b.openExtensionPage(OPTIONS_PATH);
-      await options.waitForSelector('[data-testid=log-row]');
+      await waitForLogRows(options);
       await filterOptionsLog(options, {});
       // As a user picks it: the option for the log's '' proxy.
       const picked = await options.evaluate(async () => {
@@ -109,7 +119,7 @@ function describeChromiumOnly(ctx: ScenarioContext): void {
       const b = ctx.stack.browser;
       await everyOutcome(ctx);
       const options = await b.openExtensionPage(OPTIONS_PATH);
-      await options.waitForSelector('[data-testid=log-row]');
+      await waitForLogRows(options);
       await b.browser
         .defaultBrowserContext()
         .overridePermissions(b.extensionOrigin.replace(/\/$/, ''), ['clipboard-read', 'clipboard-sanitized-write']);

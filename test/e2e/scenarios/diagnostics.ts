@@ -23,6 +23,7 @@ import {
   setOptionsDateFilter,
   signIn,
   waitForDownload,
+  waitForLogRows,
   waitUntil,
 } from '../support/steps';
 import { once, type ScenarioContext } from './context';
@@ -130,7 +131,7 @@ export function everyOutcome(ctx: ScenarioContext): Promise<OutcomeRun> {
 /** The options page, showing the whole log (`total` records). */
 async function openOptions(ctx: ScenarioContext): Promise<{ options: Page; log: LogRecord[] }> {
   const options = await ctx.stack.browser.openExtensionPage(OPTIONS_PATH);
-  await options.waitForSelector('[data-testid=log-row]');
+  await waitForLogRows(options);
   const log = await readLog(await ctx.stack.browser.messagingPage());
   await filterOptionsLog(options, {});
   await waitUntil(async () => (await readShowing(options))?.total === log.length, 10_000, `the options page to show ${log.length} records`);

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { findSecrets, listSecrets } from '../support/accounts';
 import { OPTIONS_PATH } from '../support/extension';
-import { copyAdminReport, filterOptionsLog, waitUntil } from '../support/steps';
+import { copyAdminReport, filterOptionsLog, waitUntil, waitForLogRows } from '../support/steps';
 import type { ScenarioContext } from './context';
 
 /** Everything the extension keeps, as text: storage areas and every IndexedDB store of its origin. */
@@ -69,7 +69,7 @@ export function describeEvidence(ctx: ScenarioContext): void {
       const kept = await dumpKept(ext);
 
       const options = await b.openExtensionPage(OPTIONS_PATH);
-      await options.waitForSelector('[data-testid=log-row]');
+      await waitForLogRows(options);
       await filterOptionsLog(options, {});
       await options.bringToFront();
       // Chromium lets an extension page download only so many files (scenario 3 already saved two), so the exports are

@@ -8,7 +8,7 @@ import { OPTIONS_PATH, POPUP_PATH, REPO_ROOT } from '../support/extension';
 import { readLogOf, seedCredential } from '../support/messages';
 import { makePacUrl } from '../support/pac';
 import { ARTIFACTS, launchBrowser } from '../support/stack';
-import { navigate, readText, signIn, waitUntil } from '../support/steps';
+import { navigate, readText, signIn, waitUntil, waitForLogRows } from '../support/steps';
 import type { ScenarioContext } from './context';
 
 type Messages = Record<string, { message: string }>;
@@ -107,7 +107,7 @@ export function describeLocale(ctx: ScenarioContext): void {
 
         const options = await b.openExtensionPage(OPTIONS_PATH);
         await options.setViewport({ width: 1280, height: 1600 });
-        await options.waitForSelector('[data-testid=log-row]');
+        await waitForLogRows(options);
         const optionsText = await bodyText(options);
         for (const key of [
           'navProxies',

@@ -11,21 +11,36 @@ export async function getFreePort(): Promise<number> {
 }
 
 /**
- * `count` free loopback ports, all different. Each listener stays open until
- * every port is chosen: a port asked for one at a time and closed can come
- * back from the kernel for the next ask (seen: 100 ports for one squid gave
- * two names the same port in 2 of 3 runs, and the browser then sent two
- * routes' requests to one port).
+ * Ports this process handed out. Both browsers' stacks run in one process
+ * (browsers.e2e.test.ts), and a port chosen and closed here is free again
+ * until its server binds it: the other stack, asking meanwhile, could be
+ * given the same port. squid then goes on without the port it cannot bind
+ * (it only logs "commBind Cannot bind socket", verified), and one browser's
+ * requests are answered, and logged, by the other browser's squid: the likely
+ * cause of a CI run where Firefox's squid logged none of the two refusals the
+ * extension saw (scenario L5). startSquid also checks every port is its own.
+ */
+const handedOut = new Set<number>();
+
+/**
+ * `count` free loopback ports, all different, none handed out before in this
+ * process. Each listener stays open until every port is chosen: a port asked
+ * for one at a time and closed can come back from the kernel for the next ask
+ * (seen: 100 ports for one squid gave two names the same port in 2 of 3 runs,
+ * and the browser then sent two routes' requests to one port).
  */
 export async function getFreePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
+    while (ports.length < count) {
       const server = createServer();
       server.unref();
       servers.push(server);
-      ports.push(await listenOnFreePort(server));
+      const port = await listenOnFreePort(server);
+      if (handedOut.has(port)) continue;
+      handedOut.add(port);
+      ports.push(port);
     }
     return ports;
   } finally {

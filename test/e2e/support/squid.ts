@@ -58,6 +58,8 @@ export interface SquidOptions {
   users?: ProxyUser[];
   basicRealm?: string;
   digestRealm?: string;
+  /** The ports of the first try, by name (the harness's test of a port another process holds); free ones otherwise. */
+  firstPorts?: Record<string, number>;
   /** Host name → IP. Defaults to every name in TEST_HOSTS → 127.0.0.1. */
   hosts?: Record<string, string>;
 }
@@ -109,9 +111,11 @@ const CREDENTIAL_TTL_WAIT_MS = 2_100;
 
 let instanceCounter = 0;
 
+/** Attempts at a squid that bound every port of its own (see ownsEveryPort). */
+const START_ATTEMPTS = 3;
+
 export async function startSquid(opts: SquidOptions): Promise<Squid> {
   const files = await makeSquidDir();
-  const ports = await allocatePorts(opts.ports);
   const basicRealm = opts.basicRealm ?? 'Proxy Keyring Basic';
   const digestRealm = opts.digestRealm ?? 'Proxy Keyring Digest';
   const users = opts.users ?? [];
@@ -119,24 +123,42 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
 
   await writePasswordFiles(files, users, digestRealm);
   await writeFile(files.hosts, renderHostsFile(hosts));
-  await writeFile(files.conf, renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }));
-  await giveToSquidUser(files);
-
-  // squid -n accepts only alphanumerics.
-  const name = `pke2e${process.pid}x${++instanceCounter}`;
-  const child = spawnSquid(name, files.conf);
-  const output = collectOutput(child);
+  let started: { child: ChildProcess; ports: Record<string, number> } | undefined;
+  const refused: string[] = [];
   try {
-    await waitForPortsOrProcessEnd(
-      child,
-      opts.ports.map((p) => ({ port: ports[p.name]!, host: p.address ?? '127.0.0.1' })),
-      output,
-    );
+    for (let attempt = 1; started === undefined; attempt++) {
+      const ports = attempt === 1 && opts.firstPorts ? opts.firstPorts : await allocatePorts(opts.ports);
+      await writeFile(files.conf, renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }));
+      await rm(files.cacheLog, { force: true });
+      await giveToSquidUser(files);
+      // squid -n accepts only alphanumerics.
+      const child = spawnSquid(`pke2e${process.pid}x${++instanceCounter}`, files.conf);
+      const output = collectOutput(child);
+      const listening = Object.values(ports);
+      try {
+        await waitForPortsOrProcessEnd(
+          child,
+          opts.ports.map((p) => ({ port: ports[p.name]!, host: p.address ?? '127.0.0.1' })),
+          output,
+        );
+        const notBound = await portsNotBound(files.cacheLog, listening);
+        if (notBound.length === 0) {
+          started = { child, ports };
+          break;
+        }
+        refused.push(`attempt ${attempt}: ports ${notBound.join(', ')} held by another process`);
+      } catch (error) {
+        await stopProcess(child);
+        throw error;
+      }
+      await stopProcess(child);
+      if (attempt === START_ATTEMPTS) throw new Error(`squid could not bind its own ports: ${refused.join('; ')}`);
+    }
   } catch (error) {
-    await stopProcess(child);
     await rm(files.dir, { recursive: true, force: true });
     throw error;
   }
+  const { child, ports } = started;
 
   return {
     ports,
@@ -405,6 +427,25 @@ function collectOutput(child: ChildProcess): { text: string } {
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   return output;
+}
+
+/**
+ * The ports squid did not bind itself. squid starts without a port it cannot
+ * bind and only says so in cache.log ("commBind Cannot bind socket FD 10 to
+ * 127.0.0.1:54945: (98) Address already in use", verified with squid 5.7), so
+ * a connection that succeeds can reach another process's listener: each port
+ * needs squid's own "Accepting HTTP Socket connections at … local=…:port".
+ */
+async function portsNotBound(cacheLog: string, ports: readonly number[], timeoutMs = 5_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await readFile(cacheLog, 'utf8').catch(() => '');
+    const accepting = (port: number) => new RegExp(`Accepting HTTP Socket connections at .* local=\\S*:${port} `).test(text);
+    const failed = ports.filter((port) => new RegExp(`Cannot bind socket FD \\d+ to \\S*:${port}:`).test(text));
+    const waiting = ports.filter((port) => !accepting(port) && !failed.includes(port));
+    if (waiting.length === 0 || Date.now() > deadline) return [...failed, ...waiting];
+    await sleep(100);
+  }
 }
 
 async function waitForPortsOrProcessEnd(

@@ -63,6 +63,26 @@ export interface OptionsLogRow {
 }
 
 /** The options page's "N of M records" line. */
+/**
+ * Waits for the options page's log table to show a row. When none comes, the
+ * error says what the page showed instead (its error line, "showing 0 of N",
+ * the log's health), so a failure in CI can be told apart from an empty log.
+ */
+export async function waitForLogRows(options: Page, timeoutMs = 30_000): Promise<void> {
+  try {
+    await options.waitForSelector('[data-testid=log-row]', { timeout: timeoutMs });
+  } catch (error) {
+    const shown = await readText(options, 'body').catch((e: unknown) => `(page unreadable: ${String(e)})`);
+    const where = await options.evaluate(() => `${location.href}, ${document.readyState}`).catch(() => '(no location)');
+    throw new Error(
+      `no log row within ${timeoutMs} ms on ${where}; the page showed: ${(shown ?? '').replace(/\s+/g, ' ').slice(0, 1_500)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 export async function readShowing(options: Page): Promise<{ shown: number; total: number } | undefined> {
   const text = await options.evaluate(() => document.querySelector('[data-testid=showing]')?.textContent ?? '');
   const match = /(\d+) of (\d+)/.exec(text);
@@ -121,6 +141,7 @@ export interface RecordDetailsView {
 
 /** Clicks the first row the log shows and reads the details panel it opens. */
 export async function openFirstLogRow(options: Page): Promise<RecordDetailsView> {
+  await waitForLogRows(options);
   const row = await options.waitForSelector('[data-testid=log-row]');
   const requestCause = await row!.evaluate((el) => el.getAttribute('data-cause') ?? '');
   await row!.click();

@@ -62,6 +62,9 @@ export async function startTinyproxy(opts: { user: string; password: string; ups
   let front: Server | undefined;
   try {
     await waitForPort(port, 10_000);
+    // A port another process holds also accepts connections; tinyproxy, failing to bind it, exits at once.
+    await sleep(200);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`tinyproxy exited at start: port ${port} not its own?`);
     const attempts: TinyproxyAttempt[] = [];
     front = await startCountingFront(port, attempts);
     const frontServer = front;

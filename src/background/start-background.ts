@@ -2,7 +2,7 @@ import { makeProxyErrorRecord } from '../core/log-record';
 import { PromptBoard } from '../core/prompt-board';
 import { describeErrorSafely, redactUrlsIn } from '../core/redact-url';
 import { Verifier } from '../core/verifier';
-import { RequestTracker } from '../core/request-tracker';
+import { RequestTracker, SWEEP_EVERY_MS } from '../core/request-tracker';
 import { announceChange } from '../messaging/events-channel';
 import { SettingsCache } from '../settings/settings-cache';
 import { policyCredentials } from '../settings/policy';
@@ -230,9 +230,13 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   }
   // Challenges come in bursts and page after page: the listeners stay RESPONSE_LISTENERS_LINGER_MS after the last
   // tracked request, so the next answer need not wait on registering them again.
+  // A request whose end never comes (its verdict lost) is let go by the tracker's sweep, and the listeners with it.
+  let sweeping: ReturnType<typeof setInterval> | undefined;
   function whileTracking(tracking: boolean): void {
     clearTimeout(lingering);
+    clearInterval(sweeping);
     lingering = tracking ? undefined : setTimeout(() => listenToResponses(false), RESPONSE_LISTENERS_LINGER_MS);
+    sweeping = tracking ? setInterval(() => tracker.dropStale(now()), SWEEP_EVERY_MS) : undefined;
     if (tracking) listenToResponses(true);
   }
   if (listening === 'while-tracking') {

@@ -26,10 +26,10 @@ export interface RequestTrack {
 }
 
 /** Tracks are dropped after this long even if the browser never reports the end of the request. */
-const STALE_AFTER_MS = 10 * 60_000;
+export const STALE_AFTER_MS = 10 * 60_000;
 
 /** Sweeping stale tracks walks them all, so it runs at most this often, off the hot path's common case. */
-const SWEEP_EVERY_MS = 60_000;
+export const SWEEP_EVERY_MS = 60_000;
 
 export class RequestTracker {
   readonly #tracks = new Map<string, RequestTrack>();
@@ -44,7 +44,7 @@ export class RequestTracker {
 
   /** Counts a new challenge for the request and returns its attempt number (1-based). */
   countAttempt(requestId: string, now: number): RequestTrack {
-    this.#dropStale(now);
+    this.dropStale(now);
     const previous = this.#tracks.get(requestId);
     // Written out rather than spread from `previous`: every challenge builds one (see recordSupplied).
     const track: RequestTrack =
@@ -89,7 +89,13 @@ export class RequestTracker {
     return this.#tracks.size;
   }
 
-  #dropStale(now: number): void {
+  /**
+   * Ends tracks older than STALE_AFTER_MS (their end was never heard), at most
+   * once per SWEEP_EVERY_MS. Each challenge sweeps; so does the background's
+   * timer while anything is tracked, since a track that never ends keeps the
+   * response listeners registered and the worker woken by every page.
+   */
+  dropStale(now: number): void {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
     for (const [id, track] of this.#tracks) {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEEP_ALIVE_INTERVAL_MS } from '../../../src/background/keep-alive';
 import { RESPONSE_LISTENERS_LINGER_MS } from '../../../src/background/browser-differences';
 import { startBackground } from '../../../src/background/start-background';
+import { STALE_AFTER_MS, SWEEP_EVERY_MS } from '../../../src/core/request-tracker';
 import { SETTINGS_KEY } from '../../../src/settings/settings-store';
 import { SETTINGS_VERSION } from '../../../src/settings/settings';
 import { createDataKeyLoader, loadOrCreateDataKey } from '../../../src/storage/data-key';
@@ -102,6 +103,23 @@ describe.each(BROWSER_PATHS)('the background, $name', (path) => {
       vi.advanceTimersByTime(RESPONSE_LISTENERS_LINGER_MS - 1);
       expect(listening()).toEqual([1, 1]);
       vi.advanceTimersByTime(1);
+      expect(listening()).toEqual(chrome ? [0, 0] : [1, 1]);
+    });
+
+    it('in Chrome drops them when an answered request never ends, once the tracker lets it go, with no challenge after it', async () => {
+      const world = startFreshBackground(path);
+      const chrome = path.permissions.includes('webRequestAuthProvider');
+      const listening = () => [world.webRequest.onHeadersReceived.listenerCount, world.webRequest.onCompleted.listenerCount];
+      await saveCredential(world);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+      const answer = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'lost' }));
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(await answer).toEqual({ authCredentials: { username: 'alice', password: 'right' } });
+      // Its response and end never come: a verdict lost, say, to a browser that stopped telling.
+      expect(listening()).toEqual([1, 1]);
+      await vi.advanceTimersByTimeAsync(STALE_AFTER_MS);
+      expect(listening()).toEqual([1, 1]);
+      await vi.advanceTimersByTimeAsync(SWEEP_EVERY_MS + RESPONSE_LISTENERS_LINGER_MS);
       expect(listening()).toEqual(chrome ? [0, 0] : [1, 1]);
     });
 

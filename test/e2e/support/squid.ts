@@ -111,7 +111,7 @@ const CREDENTIAL_TTL_WAIT_MS = 2_100;
 
 let instanceCounter = 0;
 
-/** Attempts at a squid that bound every port of its own (see ownsEveryPort). */
+/** Tries at a squid that bound every one of its ports itself (portsNotBound). */
 const START_ATTEMPTS = 3;
 
 export async function startSquid(opts: SquidOptions): Promise<Squid> {
@@ -121,39 +121,13 @@ export async function startSquid(opts: SquidOptions): Promise<Squid> {
   const users = opts.users ?? [];
   const hosts = opts.hosts ?? defaultHosts();
 
-  await writePasswordFiles(files, users, digestRealm);
-  await writeFile(files.hosts, renderHostsFile(hosts));
-  let started: { child: ChildProcess; ports: Record<string, number> } | undefined;
-  const refused: string[] = [];
+  let started: { child: ChildProcess; ports: Record<string, number> };
   try {
-    for (let attempt = 1; started === undefined; attempt++) {
-      const ports = attempt === 1 && opts.firstPorts ? opts.firstPorts : await allocatePorts(opts.ports);
-      await writeFile(files.conf, renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }));
-      await rm(files.cacheLog, { force: true });
-      await giveToSquidUser(files);
-      // squid -n accepts only alphanumerics.
-      const child = spawnSquid(`pke2e${process.pid}x${++instanceCounter}`, files.conf);
-      const output = collectOutput(child);
-      const listening = Object.values(ports);
-      try {
-        await waitForPortsOrProcessEnd(
-          child,
-          opts.ports.map((p) => ({ port: ports[p.name]!, host: p.address ?? '127.0.0.1' })),
-          output,
-        );
-        const notBound = await portsNotBound(files.cacheLog, listening);
-        if (notBound.length === 0) {
-          started = { child, ports };
-          break;
-        }
-        refused.push(`attempt ${attempt}: ports ${notBound.join(', ')} held by another process`);
-      } catch (error) {
-        await stopProcess(child);
-        throw error;
-      }
-      await stopProcess(child);
-      if (attempt === START_ATTEMPTS) throw new Error(`squid could not bind its own ports: ${refused.join('; ')}`);
-    }
+    await writePasswordFiles(files, users, digestRealm);
+    await writeFile(files.hosts, renderHostsFile(hosts));
+    started = await launchOnOwnPorts(files, opts, (ports) =>
+      renderConfig({ files, specs: opts.ports, ports, basicRealm, digestRealm, hosts }),
+    );
   } catch (error) {
     await rm(files.dir, { recursive: true, force: true });
     throw error;
@@ -417,6 +391,40 @@ function spawnSquid(name: string, conf: string): ChildProcess {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** squid started on ports of its own: on new ports again while another process holds one of them. */
+async function launchOnOwnPorts(
+  files: SquidFiles,
+  opts: SquidOptions,
+  config: (ports: Record<string, number>) => string,
+): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
+  const refused: string[] = [];
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const ports = attempt === 1 && opts.firstPorts ? opts.firstPorts : await allocatePorts(opts.ports);
+    await writeFile(files.conf, config(ports));
+    await rm(files.cacheLog, { force: true });
+    await giveToSquidUser(files);
+    // squid -n accepts only alphanumerics.
+    const child = spawnSquid(`pke2e${process.pid}x${++instanceCounter}`, files.conf);
+    const output = collectOutput(child);
+    let notBound: number[];
+    try {
+      await waitForPortsOrProcessEnd(
+        child,
+        opts.ports.map((p) => ({ port: ports[p.name]!, host: p.address ?? '127.0.0.1' })),
+        output,
+      );
+      notBound = await portsNotBound(files.cacheLog, Object.values(ports));
+    } catch (error) {
+      await stopProcess(child);
+      throw error;
+    }
+    if (notBound.length === 0) return { child, ports };
+    await stopProcess(child);
+    refused.push(`try ${attempt}: ports ${notBound.join(', ')} held by another process`);
+  }
+  throw new Error(`squid could not bind its own ports: ${refused.join('; ')}`);
 }
 
 function collectOutput(child: ChildProcess): { text: string } {

@@ -62,7 +62,6 @@ export interface OptionsLogRow {
   cause: string;
 }
 
-/** The options page's "N of M records" line. */
 /**
  * Waits for the options page's log table to show a row. When none comes, the
  * error says what the page showed instead (its error line, "showing 0 of N",
@@ -83,6 +82,7 @@ export async function waitForLogRows(options: Page, timeoutMs = 30_000): Promise
   }
 }
 
+/** The options page's "N of M records" line. */
 export async function readShowing(options: Page): Promise<{ shown: number; total: number } | undefined> {
   const text = await options.evaluate(() => document.querySelector('[data-testid=showing]')?.textContent ?? '');
   const match = /(\d+) of (\d+)/.exec(text);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { BrowserName } from '../support/browser';
 import { listCredentials } from '../support/messages';
 import { startStack, type RouteSpec, type Stack } from '../support/stack';
@@ -75,6 +75,10 @@ export function useStack(name: BrowserName): ScenarioContext {
     // A round trip to the background: its onAuthRequired listener is registered
     // before the first proxied request (the install can return earlier).
     await listCredentials(await stack.browser.messagingPage());
+  });
+  // Each scenario starts without the pages the ones before it left (their loads, and any request still waiting).
+  beforeEach(async () => {
+    await stack?.browser.closeFreshPages();
   });
   afterAll(async () => {
     console.log(`${name} facts: ${JSON.stringify(facts, null, 1)}`);

@@ -152,6 +152,8 @@ class Firefox implements FirefoxUnderTest {
   readonly #consoles: CapturedConsole[] = [];
   /** Squid ports this process has met a challenge from (and so may hold credentials for). */
   readonly #challenged = new Set<number>();
+  /** Tabs freshPage opened since the last closeFreshPages (a relaunch ends them all). */
+  readonly #fresh: Page[] = [];
 
   constructor(
     private readonly opts: FirefoxLaunchOptions,
@@ -186,6 +188,7 @@ class Firefox implements FirefoxUnderTest {
     if (this.opts.language !== undefined) await this.#useLanguage(this.opts.language);
     this.extensionId = await this.#browser.installExtension(this.opts.extensionDir);
     this.#challenged.clear();
+    this.#fresh.length = 0;
     this.#messaging = undefined;
     if (this.#downloadDir !== undefined) await this.allowDownloads(this.#downloadDir);
   }
@@ -205,20 +208,27 @@ class Firefox implements FirefoxUnderTest {
   }
 
   /**
+   * Firefox's fresh pages are tabs of the one profile. Left open, a whole run's
+   * tabs piled up in one process until the next relaunch, each with what its
+   * scenario loaded; every scenario now starts without those of the ones
+   * before it (context.ts).
+   */
+  async closeFreshPages(): Promise<void> {
+    for (const page of this.#fresh.splice(0)) if (!page.isClosed()) await page.close().catch(() => undefined);
+  }
+
+  /**
    * Firefox hook: it caches proxy credentials per browser process, and a new
    * BrowserContext shares that cache (no fresh challenge). So a proxy this
    * process has already met is made fresh by a relaunch on the same profile.
    * docs/browser-behaviour.md#credential-caches
    */
-  /** Firefox's fresh pages are tabs of the one profile (a relaunch gives a fresh challenge): nothing to close. */
-  closeFreshPages(): Promise<void> {
-    return Promise.resolve();
-  }
-
   async freshPage(proxyPort: number): Promise<Page> {
     if (this.#challenged.has(proxyPort)) await this.relaunch();
     this.#challenged.add(proxyPort);
-    return this.browser.newPage();
+    const page = await this.browser.newPage();
+    this.#fresh.push(page);
+    return page;
   }
 
   /**

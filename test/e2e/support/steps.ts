@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { sleep } from './ports';
 
 /**
@@ -63,13 +63,16 @@ export interface OptionsLogRow {
 }
 
 /**
- * Waits for the options page's log table to show a row. When none comes, the
- * error says what the page showed instead (its error line, "showing 0 of N",
- * the log's health), so a failure in CI can be told apart from an empty log.
+ * Waits for the options page's log table to show a row and returns the
+ * first. When none comes, the error says what the page showed instead (its
+ * error line, "showing 0 of N", the log's health), so a failure in CI can be
+ * told apart from an empty log.
  */
-export async function waitForLogRows(options: Page, timeoutMs = 30_000): Promise<void> {
+export async function waitForLogRows(options: Page, timeoutMs = 30_000): Promise<ElementHandle<Element>> {
   try {
-    await options.waitForSelector('[data-testid=log-row]', { timeout: timeoutMs });
+    const row = await options.waitForSelector('[data-testid=log-row]', { timeout: timeoutMs });
+    if (row !== null) return row;
+    throw new Error('waitForSelector found no row');
   } catch (error) {
     const shown = await readText(options, 'body').catch((e: unknown) => `(page unreadable: ${String(e)})`);
     const where = await options.evaluate(() => `${location.href}, ${document.readyState}`).catch(() => '(no location)');
@@ -141,10 +144,9 @@ export interface RecordDetailsView {
 
 /** Clicks the first row the log shows and reads the details panel it opens. */
 export async function openFirstLogRow(options: Page): Promise<RecordDetailsView> {
-  await waitForLogRows(options);
-  const row = await options.waitForSelector('[data-testid=log-row]');
-  const requestCause = await row!.evaluate((el) => el.getAttribute('data-cause') ?? '');
-  await row!.click();
+  const row = await waitForLogRows(options);
+  const requestCause = await row.evaluate((el) => el.getAttribute('data-cause') ?? '');
+  await row.click();
   await options.waitForFunction(
     (cause) => document.querySelector('[data-testid=record-details]')?.getAttribute('data-cause') === cause,
     { timeout: 5_000 },

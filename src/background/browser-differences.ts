@@ -1,6 +1,6 @@
 import { readProxyConfig } from '../core/proxy-config';
 import { formatEndpoint } from '../core/proxy-endpoint';
-import type { BackgroundApi } from './background-api';
+import type { BackgroundApi, RequestFilter } from './background-api';
 import { DEFAULT_VERIFIER_OPTIONS, type VerifierOptions } from '../core/verifier';
 
 /**
@@ -49,31 +49,36 @@ const CHROME_QUIET = { quietMinMs: 350, quietMs: 50, quietMaxMs: 1_000 } as cons
 const FIREFOX_STALL_MS = 300;
 
 /**
- * Chrome: how long the response listeners stay after the last tracked request
+ * How long the response listeners stay after the last tracked request
  * ended. Registering them costs the answer that follows about a millisecond
  * (docs/benchmarks.md, item 2), and challenges come in bursts. Far below
- * Chrome's 30 s idle stop, so a worker that idles out has dropped them, and
- * pages loaded after that do not wake it (docs/browser-behaviour.md#idle-wakes).
+ * the 30 s after which both browsers stop an idle background, so one that
+ * idles out has dropped them, and pages loaded after that do not wake it
+ * (docs/browser-behaviour.md#idle-wakes).
  */
 export const RESPONSE_LISTENERS_LINGER_MS = 5_000;
 
 /**
- * How the background listens to responses and completions
- * (docs/browser-behaviour.md#idle-wakes):
- * - Chrome: only while a challenged request is tracked (`while-tracking`), so
- *   pages that never meet the proxy do not wake the worker; added and removed
- *   in the first turn too, which drops the registration a worker stopped while
- *   tracking leaves behind (Chrome wakes a worker for those). They stay
- *   `RESPONSE_LISTENERS_LINGER_MS` after the last tracked request ended.
- * - Firefox: from the first turn on, always (`always`). A listener added later
- *   does not wake the event page, but one added when a challenge arrives missed
- *   that request's end (its log record had no final result), and one added in
- *   the first turn stays one that wakes the event page even once removed. So
- *   Firefox's event page is still woken by page loads.
+ * What the background does with its response listeners in its first turn
+ * (docs/browser-behaviour.md#idle-wakes). In both browsers it listens to
+ * responses and completions only while a challenged request is tracked, so
+ * pages that never meet the proxy do not wake it.
+ * - Chrome (`add-and-remove`): a worker stopped while tracking is woken by
+ *   each later page load for the listeners it had, until one of its starts
+ *   adds and removes them; so each start does, after the first turn.
+ * - Firefox (`keep-one-that-hears-nothing`): a listener added in the event
+ *   page's first turn wakes it for every response it matches, even once
+ *   removed; and without one there, listeners added when a challenge arrived
+ *   heard nothing more of that request (its verdict and final result lost).
+ *   So one of each kind stays from the first turn, for a URL no page has
+ *   (`NO_PAGE`): it wakes nothing, and the later ones hear every request.
  */
-export function responseListening(permissions: readonly string[]): 'while-tracking' | 'always' {
-  return usesAsyncBlocking(permissions) ? 'while-tracking' : 'always';
+export function responseListenersAtStart(permissions: readonly string[]): 'add-and-remove' | 'keep-one-that-hears-nothing' {
+  return usesAsyncBlocking(permissions) ? 'add-and-remove' : 'keep-one-that-hears-nothing';
 }
+
+/** A filter no page's request matches: `.invalid` is reserved and never resolves (RFC 2606). */
+export const NO_PAGE: RequestFilter = { urls: ['*://proxy-keyring.invalid/*'] };
 
 /**
  * The `host:port` of the proxy a request failed at. Firefox says it in the

@@ -18,7 +18,13 @@ import { Answerer } from './answerer';
 import { listenForAuthChallenges } from './auth-listener';
 import type { BackgroundApi, CompletedDetails, HeadersDetails, RequestFilter } from './background-api';
 import { ToolbarBadge } from './badge';
-import { readFailedRequestProxy, RESPONSE_LISTENERS_LINGER_MS, responseListening, verifierOptionsFor } from './browser-differences';
+import {
+  NO_PAGE,
+  readFailedRequestProxy,
+  RESPONSE_LISTENERS_LINGER_MS,
+  responseListenersAtStart,
+  verifierOptionsFor,
+} from './browser-differences';
 import { KeepAlive } from './keep-alive';
 import { recordBackgroundStart, recordStartTimings } from './lifecycle';
 import { createHandlers } from './message-handlers';
@@ -77,12 +83,9 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     },
   );
   // The responses and ends of requests matter only while one we answered is in flight (see below).
-  const listening = responseListening(api.runtime.getManifest().permissions ?? []);
   // At once, so they are registered before the answer goes out: added right after it, Chromium sometimes delivered
   // the retry's response first and the proxy's verdict was lost (docs/browser-behaviour.md#idle-wakes).
-  const tracker = new RequestTracker((tracking) => {
-    if (listening === 'while-tracking') whileTracking(tracking);
-  });
+  const tracker = new RequestTracker((tracking) => whileTracking(tracking));
   const log = new EventLogWriter(
     () => settings.current().logLimit,
     () => announceChange('log'),
@@ -210,8 +213,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   // Failures: of requests we track, and of any request at an unreachable proxy (logged for the diagnostics page).
   api.webRequest.onErrorOccurred.addListener((details) => results.onErrorOccurred(details), ALL_URLS);
   // Responses and completions: a listener for every response wakes a stopped background for every page the browser
-  // loads, proxy or not, so where the browser allows it they are listened to only while needed
-  // (browser-differences.ts responseListening).
+  // loads, proxy or not, so they are listened to only while needed (browser-differences.ts responseListenersAtStart).
   // The first response to a request we answered is the proxy's verdict on the password (verifier.ts).
   const onHeaders = (details: HeadersDetails) => answerer.observeResponse(details);
   const onCompleted = (details: CompletedDetails) => results.onCompleted(details);
@@ -239,8 +241,8 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     sweeping = tracking ? setInterval(() => tracker.dropStale(now()), SWEEP_EVERY_MS) : undefined;
     if (tracking) listenToResponses(true);
   }
-  if (listening === 'while-tracking') {
-    // Drops a registration left by a worker stopped while it tracked a request; after the first turn, since
+  if (responseListenersAtStart(api.runtime.getManifest().permissions ?? []) === 'add-and-remove') {
+    // Chrome: drops a registration left by a worker stopped while it tracked a request; after the first turn, since
     // registering costs a woken worker milliseconds before the challenge that woke it is delivered.
     setTimeout(() => {
       if (tracker.size > 0 || responseListeners) return;
@@ -248,7 +250,10 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
       listenToResponses(false);
     }, 0);
   } else {
-    listenToResponses(true);
+    // Firefox: without these the listeners added for a challenge hear nothing more of its request; for a URL no page
+    // has, they wake nothing.
+    api.webRequest.onHeadersReceived.addListener(() => undefined, NO_PAGE);
+    api.webRequest.onCompleted.addListener(() => undefined, NO_PAGE);
   }
   api.runtime.onMessage.addListener((message, sender) => {
     if (!isTrustedSender(sender, api.runtime.id, api.runtime.getURL(''))) return undefined;

@@ -78,16 +78,16 @@ export class FakeAuthRequiredEvent implements PromiseAuthEvent, CallbackAuthEven
   }
 }
 
-/** A non-blocking webRequest event: listeners only watch. */
+/** A non-blocking webRequest event: listeners only watch, each the URLs its filter matches. */
 export class FakeWebRequestEvent<Details> {
-  readonly #listeners: ((details: Details) => void)[] = [];
+  readonly #listeners: { readonly listener: (details: Details) => void; readonly filter: RequestFilter }[] = [];
 
-  addListener(listener: (details: Details) => void, _filter: RequestFilter): void {
-    if (!this.#listeners.includes(listener)) this.#listeners.push(listener);
+  addListener(listener: (details: Details) => void, filter: RequestFilter): void {
+    if (!this.#listeners.some((l) => l.listener === listener)) this.#listeners.push({ listener, filter });
   }
 
   removeListener(listener: (details: Details) => void): void {
-    const index = this.#listeners.indexOf(listener);
+    const index = this.#listeners.findIndex((l) => l.listener === listener);
     if (index !== -1) this.#listeners.splice(index, 1);
   }
 
@@ -95,9 +95,28 @@ export class FakeWebRequestEvent<Details> {
     return this.#listeners.length;
   }
 
-  trigger(details: Details): void {
-    for (const listener of this.#listeners) listener(structuredClone(details));
+  /** How many listeners a request for `url` reaches (a stopped background is woken for these). */
+  hearing(url: string): number {
+    return this.#listeners.filter((l) => matchesFilter(l.filter, url)).length;
   }
+
+  /** To the listeners whose filter matches the details' URL; details without one (as most tests send) reach all. */
+  trigger(details: Details): void {
+    const url = (details as { url?: unknown }).url;
+    for (const { listener, filter } of [...this.#listeners]) {
+      if (typeof url !== 'string' || matchesFilter(filter, url)) listener(structuredClone(details));
+    }
+  }
+}
+
+/** A match pattern as the browsers read one, enough for the filters the background uses: `<all_urls>`, or `scheme://host/path` with `*`. */
+function matchesFilter(filter: RequestFilter, url: string): boolean {
+  return filter.urls.some((pattern) => {
+    if (pattern === '<all_urls>') return true;
+    const [, scheme = '', rest = ''] = /^([^:]+):\/\/(.*)$/.exec(pattern) ?? [];
+    const glob = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*');
+    return new RegExp(`^${scheme === '*' ? 'https?' : glob(scheme)}://${glob(rest)}$`).test(url);
+  });
 }
 
 export interface BeforeRequestDetails {

@@ -25,6 +25,7 @@ export const ROUTES = {
   h: { auth: 'basic' },
   h2: { auth: 'basic' },
   i: { auth: 'basic' },
+  i2: { auth: 'basic' },
   // k: pages through a proxy that never challenges, after one that did.
   k: { auth: 'basic' },
   kopen: { auth: 'none' },

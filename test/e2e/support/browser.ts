@@ -62,12 +62,6 @@ export interface BrowserQuirks {
    */
   readonly holdsAnswersWhileOthersWait: boolean;
   /**
-   * Whether the stopped background is woken by page loads that never meet the
-   * proxy: Firefox's event page keeps its response listeners from the first
-   * turn, and a listener added later missed requests. docs/browser-behaviour.md#idle-wakes
-   */
-  readonly wakesForEveryResponse: boolean;
-  /**
    * Whether requests the browser itself held back (at most 32 sockets per
    * proxy in Chromium) can still go out with a password the extension just
    * gave, before the proxy judged it: on a loaded machine Chromium sent a

@@ -92,7 +92,6 @@ class Chromium implements ChromiumUnderTest {
     errorsNameTheProxy: false,
     reportName: /Browser: Chrom(e|ium) \d+/,
     holdsAnswersWhileOthersWait: false,
-    wakesForEveryResponse: false,
     resendsGivenPasswordUnderLoad: true,
   } as const;
   readonly #contexts: BrowserContext[] = [];

@@ -140,7 +140,6 @@ class Firefox implements FirefoxUnderTest {
     reportName: /Browser: Firefox 153/,
     // No answer goes out while other challenges for the proxy wait: docs/browser-behaviour.md#firefox-holds-auth-answers
     holdsAnswersWhileOthersWait: true,
-    wakesForEveryResponse: true,
     // Seen under CI load only (scenario L1: 6 failed logins at squid). docs/browser-behaviour.md#credential-caches
     resendsGivenPasswordUnderLoad: true,
   } as const;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { HTTPRequest } from 'puppeteer-core';
+import type { HTTPRequest, Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { RESPONSE_LISTENERS_LINGER_MS } from '../../../src/background/browser-differences';
 import type { LogRecord } from '../../../src/core/log-record';
@@ -9,7 +9,7 @@ import { listCredentials, readBackgroundStarts, readLogOf, sendFromPage, seedCre
 import { ORIGIN_TITLE } from '../support/origin';
 import { sleep } from '../support/ports';
 import { challenges, failedAttempts, waitForAccepted } from '../support/squid';
-import { ARTIFACTS } from '../support/stack';
+import { ARTIFACTS, type Route } from '../support/stack';
 import {
   filterOptionsLog,
   navigate,
@@ -30,6 +30,17 @@ const outcomesOf = (rows: readonly LogRecord[]) => rows.map((r) => r.outcome);
 export function describeAnswering(ctx: ScenarioContext): void {
   const waitForNoPrompt = () =>
     waitUntil(async () => (await ctx.stack.browser.countPromptWindows()) === 0, 10_000, 'the prompt window to close itself');
+  /** Alice's `password` saved for `r`, the background stopped, and a page on `r`'s port that has not woken it. */
+  const stoppedWithSaved = async (r: Route, password: string): Promise<Page> => {
+    const b = ctx.stack.browser;
+    await seedCredential(await b.messagingPage(), { port: r.port, username: ALICE.user, password });
+    await readLogOf(await b.messagingPage(), r.proxy); // writes the log batch before the background goes
+    await b.stopBackground();
+    const page = await b.freshPage(r.port);
+    // Right before the challenge: nothing woke the background since the stop.
+    expect(await b.isBackgroundRunning()).toBe(false);
+    return page;
+  };
 
   describe.sequential('answering proxy challenges', () => {
     it('a. answers from a saved Digest credential without opening a prompt', async () => {
@@ -339,14 +350,9 @@ export function describeAnswering(ctx: ScenarioContext): void {
     it('i. answers from the saved credential after the background was stopped while idle', async () => {
       const { browser: b, squid } = ctx.stack;
       const r = ctx.stack.route('i');
-      await seedCredential(await b.messagingPage(), { port: r.port, username: ALICE.user, password: ALICE.password });
-      await readLogOf(await b.messagingPage(), r.proxy); // writes the log batch before the background goes
-      await b.stopBackground();
+      const page = await stoppedWithSaved(r, ALICE.password);
       const prompts = b.watchPromptWindows();
       try {
-        const page = await b.freshPage(r.port);
-        // Right before the challenge: nothing woke the background since the stop.
-        expect(await b.isBackgroundRunning()).toBe(false);
         const url = r.url('/');
         const challengedAt = Date.now();
         // The challenge wakes a cold background; it must wait for its credential
@@ -376,13 +382,9 @@ export function describeAnswering(ctx: ScenarioContext): void {
     it('i2. a wrong saved password on the challenge that wakes a stopped background goes once, then the prompt asks', async () => {
       const { browser: b, squid } = ctx.stack;
       const r = ctx.stack.route('i2');
-      await seedCredential(await b.messagingPage(), { port: r.port, username: ALICE.user, password: WRONG_PASSWORD });
-      await readLogOf(await b.messagingPage(), r.proxy);
-      await b.stopBackground();
+      const page = await stoppedWithSaved(r, WRONG_PASSWORD);
       const prompts = b.watchPromptWindows();
       try {
-        const page = await b.freshPage(r.port);
-        expect(await b.isBackgroundRunning()).toBe(false);
         const url = r.url('/');
         const loading = navigate(page, url, 30_000);
         // Its refusal is a second challenge for the same request, to the listener the woken background registered first.

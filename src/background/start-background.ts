@@ -56,6 +56,8 @@ const ALL_URLS: RequestFilter = { urls: ['<all_urls>'] };
 export function startBackground(api: BackgroundApi, options: BackgroundOptions = {}): void {
   const now = () => Date.now();
   const newId = () => crypto.randomUUID();
+  // Which browser's ways this build takes is read from its own manifest (browser-differences.ts).
+  const permissions = api.runtime.getManifest().permissions ?? [];
 
   const deviceKeys = new DeviceKeys(
     api.storage.local,
@@ -104,7 +106,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
   const verifier = new Verifier(
     { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) },
     now,
-    verifierOptionsFor(api.runtime.getManifest().permissions ?? []),
+    verifierOptionsFor(permissions),
     (keys) => memory.saveAcceptedGates(keys),
   );
   const badge = new ToolbarBadge(api, api.storage.session);
@@ -241,7 +243,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
     sweeping = tracking ? setInterval(() => tracker.dropStale(now()), SWEEP_EVERY_MS) : undefined;
     if (tracking) listenToResponses(true);
   }
-  if (responseListenersAtStart(api.runtime.getManifest().permissions ?? []) === 'add-and-remove') {
+  if (responseListenersAtStart(permissions) === 'add-and-remove') {
     // Chrome: drops a registration left by a worker stopped while it tracked a request; after the first turn, since
     // registering costs a woken worker milliseconds before the challenge that woke it is delivered.
     setTimeout(() => {

@@ -409,7 +409,8 @@ export function describeAnswering(ctx: ScenarioContext): void {
       const ext = await b.messagingPage();
       await seedCredential(ext, { port: auth.port, username: ALICE.user, password: ALICE.password });
       // One request answered and ended: the background listened to its response and end, then, after the linger
-      // (browser-differences.ts RESPONSE_LISTENERS_LINGER_MS; Chrome stops an idle worker after 30 s), stopped listening.
+      // (browser-differences.ts RESPONSE_LISTENERS_LINGER_MS; both browsers stop an idle background after 30 s), stopped
+      // listening.
       expect(await navigate(await b.freshPage(auth.port), auth.url('/hello.txt?k'), 30_000)).toBe(200);
       await readLogOf(ext, auth.proxy); // the log batch is written before the background goes
       await sleep(RESPONSE_LISTENERS_LINGER_MS + 1_000);

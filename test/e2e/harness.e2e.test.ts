@@ -195,7 +195,8 @@ describe.each(BROWSER_NAMES)('%s launcher', (name) => {
     expect(b.extensionOrigin).toMatch(name === 'chromium' ? /^chrome-extension:\/\/[a-p]{32}\/$/ : /^moz-extension:\/\/[0-9a-f-]{36}\/$/);
     const page = await b.browser.newPage();
     await page.goto(originUrl('/'));
-    expect(await page.title()).toBe(ORIGIN_TITLE);
+    // A squid error page names its error (ERR_ACCESS_DENIED, ERR_CONNECT_FAIL…): seen once in CI, cause not known.
+    expect(await page.title(), await page.evaluate(() => document.body.innerText.slice(0, 800))).toBe(ORIGIN_TITLE);
     await bare.squid.waitForAccessLog((e) =>
       e.some((x) => x.port === bare.squid.ports.open && x.url === originUrl('/') && x.status === 200),
     );

@@ -61,6 +61,7 @@ export function startBackground(api: BackgroundApi, options: BackgroundOptions =
 
   const deviceKeys = new DeviceKeys(
     api.storage.local,
+    api.storage.session,
     options.loadDataKey ? fixedKeySource(options.loadDataKey) : createDeviceKeySource(),
     options.passphraseIterations,
   );

@@ -10,9 +10,12 @@ import type { KeyValueArea } from './key-value-area';
  * so device credentials work where IndexedDB takes no writes (Firefox's
  * "Always use private browsing mode"), and a copied profile without the
  * passphrase opens nothing. The unwrapped key lives in the background's
- * memory only: after a restart device credentials are locked until the
- * passphrase is entered again. The passphrase itself is never stored.
+ * memory and, as a JWK, in `storage.session` (memory only, emptied when the
+ * browser closes), so a background the browser stopped while idle — Chrome
+ * after 30 s — wakes unlocked: the passphrase is asked once per browser
+ * session, not once per wake. The passphrase itself is never stored.
  */
+export const UNLOCKED_KEY = 'pk.unlockedKey';
 export const PASSPHRASE_RECORD_KEY = 'pk.passphraseKey';
 
 /** OWASP's figure for PBKDF2-HMAC-SHA-256 (2023); docs/benchmarks.md#passphrase has its time here. */
@@ -97,10 +100,35 @@ export class DeviceKeys implements KeySource {
 
   constructor(
     private readonly local: KeyValueArea,
+    /** Where the unlocked key outlives a stopped background: `storage.session`. */
+    private readonly session: KeyValueArea,
     /** The key in IndexedDB, used while no passphrase is set. */
     private readonly stored: KeySource & { forget?(): void; discard?(): Promise<void> },
     private readonly iterations: number = PBKDF2_ITERATIONS,
   ) {}
+
+  /** The key unlocked earlier in this browser session, if it is the one `record` wraps. */
+  async #unlockedInSession(record: WrappedKeyRecord): Promise<DataKey | undefined> {
+    if (this.#unlocked?.id === record.keyId) return this.#unlocked;
+    const kept = (await this.session.get(UNLOCKED_KEY).catch((): Record<string, unknown> => ({})))[UNLOCKED_KEY];
+    const { jwk, id } = (typeof kept === 'object' && kept !== null ? kept : {}) as { jwk?: unknown; id?: unknown };
+    if (id !== record.keyId || typeof jwk !== 'object' || jwk === null) return undefined;
+    try {
+      const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      this.#unlocked = { key, id: record.keyId };
+      return this.#unlocked;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps an extractable unlocked key for this browser session; in memory it is used as a non-extractable one. */
+  async #keepUnlocked(extractable: CryptoKey, keyId: string): Promise<DataKey> {
+    const jwk = await crypto.subtle.exportKey('jwk', extractable);
+    await this.session.set({ [UNLOCKED_KEY]: { jwk, id: keyId } });
+    this.#unlocked = { key: await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
+    return this.#unlocked;
+  }
 
   async #record(): Promise<WrappedKeyRecord | 'damaged' | undefined> {
     const value = (await this.local.get(PASSPHRASE_RECORD_KEY))[PASSPHRASE_RECORD_KEY];
@@ -109,9 +137,10 @@ export class DeviceKeys implements KeySource {
     return parsed.success ? parsed.output : 'damaged';
   }
 
-  #locked(): Promise<DataKey> {
-    if (this.#unlocked) return Promise.resolve(this.#unlocked);
-    return Promise.reject(new UserError('vaultLocked', 'The saved passwords are locked until the passphrase is entered.'));
+  async #locked(record: WrappedKeyRecord): Promise<DataKey> {
+    const key = await this.#unlockedInSession(record);
+    if (key) return key;
+    throw new UserError('vaultLocked', 'The saved passwords are locked until the passphrase is entered.');
   }
 
   async read(): Promise<DataKey | undefined> {
@@ -122,29 +151,29 @@ export class DeviceKeys implements KeySource {
     if (record === undefined) return stored;
     // A damaged record can never open what it wrapped: the entries' key is lost.
     if (record === 'damaged') return undefined;
-    return this.#locked();
+    return this.#locked(record);
   }
 
   async obtain(): Promise<DataKey> {
     const record = await this.#record();
     if (record === undefined) return this.stored.obtain();
-    const key = record === 'damaged' ? undefined : await this.#locked();
+    const key = record === 'damaged' ? undefined : await this.#locked(record);
     if (!key) throw new UserError('vaultLocked', 'The passphrase record is damaged; remove the passphrase to save passwords again.');
     return key;
   }
 
   async status(): Promise<PassphraseStatus> {
     const record = await this.#record();
-    return { passphrase: record !== undefined, locked: record !== undefined && this.#unlocked === undefined };
+    if (record === undefined) return { passphrase: false, locked: false };
+    return { passphrase: true, locked: record === 'damaged' || (await this.#unlockedInSession(record)) === undefined };
   }
 
-  /** Unlocks the device credentials until the background stops; a wrong passphrase changes nothing. */
+  /** Unlocks the device credentials until the browser closes; a wrong passphrase changes nothing. */
   async unlock(passphrase: string): Promise<void> {
     const record = await this.#record();
     if (record === undefined || record === 'damaged') throw new UserError('passphraseNotSet', 'No passphrase is set.');
-    if (this.#unlocked) return;
-    const key = await unwrap(record, passphrase, false);
-    this.#unlocked = { key, id: record.keyId };
+    if (await this.#unlockedInSession(record)) return;
+    await this.#keepUnlocked(await unwrap(record, passphrase, true), record.keyId);
   }
 
   /**
@@ -162,10 +191,10 @@ export class DeviceKeys implements KeySource {
     const extractable = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
     const keyId = crypto.randomUUID();
     const wrapped = await wrap(extractable, keyId, next, this.iterations);
-    const raw = await crypto.subtle.exportKey('raw', extractable);
-    const key: DataKey = { key: await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
+    const jwk = await crypto.subtle.exportKey('jwk', extractable);
+    const key: DataKey = { key: await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
     await reseal(key, { [PASSPHRASE_RECORD_KEY]: wrapped });
-    this.#unlocked = key;
+    await this.#keepUnlocked(extractable, keyId);
     // Nothing is sealed with it any more; a copied profile must not hold a key that opens anything.
     await this.stored.discard?.().catch(() => undefined);
   }
@@ -174,7 +203,7 @@ export class DeviceKeys implements KeySource {
     const key = await unwrap(record, current, true);
     const wrapped = await wrap(key, record.keyId, next, this.iterations);
     await this.local.set({ [PASSPHRASE_RECORD_KEY]: wrapped });
-    this.#unlocked ??= { key: await unwrap(wrapped, next, false), id: record.keyId };
+    if (!(await this.#unlockedInSession(record))) await this.#keepUnlocked(key, record.keyId);
   }
 
   /**
@@ -194,5 +223,6 @@ export class DeviceKeys implements KeySource {
     const next = await this.stored.obtain();
     await reseal(next, { [PASSPHRASE_RECORD_KEY]: null });
     this.#unlocked = undefined;
+    await this.session.set({ [UNLOCKED_KEY]: null }).catch(() => undefined);
   }
 }

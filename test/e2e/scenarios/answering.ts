@@ -402,6 +402,38 @@ export function describeAnswering(ctx: ScenarioContext): void {
       }
     });
 
+    // docs/browser-behaviour.md#passphrase-session: the unlocked key is kept in storage.session, which a stop keeps.
+    it('i3. with a passphrase entered, a background stopped while idle wakes unlocked and answers without a prompt', async () => {
+      const { browser: b, squid } = ctx.stack;
+      const r = ctx.stack.route('i3');
+      const passphrase = 'i3 correct horse battery';
+      try {
+        await b.stopBackgroundAfter(async () => {
+          const ext = await b.messagingPage();
+          await seedCredential(ext, { port: r.port, username: ALICE.user, password: ALICE.password });
+          expect(await sendFromPage(ext, 'vault:setPassphrase', { current: '', next: passphrase })).toEqual({
+            passphrase: true,
+            locked: false,
+          });
+          await readLogOf(ext, r.proxy); // the log batch is written before the background goes
+        });
+        const page = await b.freshPage(r.port);
+        expect(await b.isBackgroundRunning()).toBe(false);
+        const prompts = b.watchPromptWindows();
+        try {
+          const url = r.url('/');
+          expect(await navigate(page, url, 30_000)).toBe(200);
+          await waitForAccepted(squid, { port: r.port, user: ALICE.user, url });
+          expect(prompts.count()).toBe(0);
+          expect(await sendFromPage(await b.messagingPage(), 'vault:status', {})).toEqual({ passphrase: true, locked: false });
+        } finally {
+          prompts.stop();
+        }
+      } finally {
+        await sendFromPage(await b.messagingPage(), 'vault:removePassphrase', { current: passphrase }).catch(() => undefined);
+      }
+    });
+
     // docs/browser-behaviour.md#idle-wakes: a listener for every response would wake it for every page load.
     it('k. pages through a proxy that never challenges do not wake a stopped background', async () => {
       const { browser: b } = ctx.stack;

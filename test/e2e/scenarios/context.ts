@@ -26,6 +26,7 @@ export const ROUTES = {
   h2: { auth: 'basic' },
   i: { auth: 'basic' },
   i2: { auth: 'basic' },
+  i3: { auth: 'basic' },
   // k: pages through a proxy that never challenges, after one that did.
   k: { auth: 'basic' },
   kopen: { auth: 'none' },

@@ -110,6 +110,11 @@ export interface BrowserUnderTest {
   readBadge(): Promise<string>;
   /** Stops the background (worker or event page) the way the browser does when it idles out. */
   stopBackground(): Promise<void>;
+  /**
+   * Runs `prepare`, then lets the background stop within the same browser
+   * session (no restart after `prepare`: `storage.session` keeps what it left).
+   */
+  stopBackgroundAfter(prepare: () => Promise<void>): Promise<void>;
   /** Whether any background of the extension runs now, observed without waking or attaching to it. */
   isBackgroundRunning(): Promise<boolean>;
   /** Downloads land in `dir` without a dialog. */

@@ -192,6 +192,11 @@ class Chromium implements ChromiumUnderTest {
     }
   }
 
+  async stopBackgroundAfter(prepare: () => Promise<void>): Promise<void> {
+    await prepare();
+    await this.stopBackground();
+  }
+
   /** The browser target lists every running worker; a stopped one is gone from the list. */
   async isBackgroundRunning(): Promise<boolean> {
     const { targetInfos } = await this.session.send('Target.getTargets');

@@ -328,8 +328,14 @@ class Firefox implements FirefoxUnderTest {
    * page the next event wakes idles as usual. docs/browser-behaviour.md#firefox-event-page-suspend
    */
   async stopBackground(): Promise<void> {
+    await this.stopBackgroundAfter(() => Promise.resolve());
+  }
+
+  /** The relaunch that sets the short idle timeout comes before `prepare`; the event page idles out after it. */
+  async stopBackgroundAfter(prepare: () => Promise<void>): Promise<void> {
     await this.relaunch({ 'extensions.background.idle.timeout': SHORT_IDLE_MS });
-    // Installing the add-on starts the event page; it idles out SHORT_IDLE_MS later.
+    // Installing the add-on starts the event page; it idles out SHORT_IDLE_MS after the last event prepare sent it.
+    await prepare();
     const deadline = Date.now() + 15_000;
     while ((await this.isBackgroundRunning()) && Date.now() < deadline) await sleep(100);
     if (await this.isBackgroundRunning()) throw new Error('the event page did not suspend');

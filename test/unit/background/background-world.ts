@@ -38,6 +38,20 @@ export function restartBackground(world: FakeBrowserWorld, options?: BackgroundO
   return next;
 }
 
+/**
+ * The browser is closed and started again: what restartBackground keeps, but
+ * `storage.session` emptied (both browsers keep it in memory only) and no
+ * window of the extension open.
+ */
+export async function restartBrowser(world: FakeBrowserWorld, path: BrowserPath, options?: BackgroundOptions): Promise<FakeBrowserWorld> {
+  world.restart();
+  await fakeBrowser.storage.session.clear();
+  const next = createFakeBrowser(path.permissions);
+  startBackground(next.api, options);
+  live = next;
+  return next;
+}
+
 /** A proxy challenge as the browsers send it (recorded ones are in test/fixtures). */
 export const challenge = makeChallengeDetails;
 

@@ -1,7 +1,7 @@
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PASSPHRASE_RECORD_KEY, PBKDF2_ITERATIONS } from '../../../src/storage/passphrase';
+import { PASSPHRASE_RECORD_KEY, PBKDF2_ITERATIONS, UNLOCKED_KEY } from '../../../src/storage/passphrase';
 import { VAULT_KEY } from '../../../src/storage/vault';
 import { BROWSER_PATHS, type FakeBrowserWorld } from '../../fakes/fake-browser';
 import {
@@ -11,6 +11,7 @@ import {
   promptIdOf,
   PROXY,
   restartBackground,
+  restartBrowser,
   saveCredential,
   startFreshBackground,
 } from '../background/background-world';
@@ -75,9 +76,11 @@ describe('the passphrase', () => {
     });
   });
 
-  it('after a restart: locked, listed with why, the prompt opens; a wrong passphrase changes nothing; the right one answers the waiting prompt', async () => {
+  it('after a browser restart: locked, listed with why, the prompt opens; a wrong passphrase changes nothing; the right one answers the waiting prompt', async () => {
     const { world: first, id } = await withPassphrase();
-    await first.send('credentials:save', {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const world = await restartBrowser(first, path, options);
+    await world.send('credentials:save', {
       host: 'other.example',
       port: 8080,
       realm: '',
@@ -85,8 +88,6 @@ describe('the passphrase', () => {
       password: 'sess',
       scope: 'session',
     });
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const world = restartBackground(first, options);
     expect(await world.send('vault:status', {})).toEqual({ passphrase: true, locked: true });
     expect((await world.send('credentials:list', {})).problems).toEqual([
       { key: 'problem_keyLocked', scope: 'device', entryId: id, entry: { proxy: PROXY, username: 'alice' } },
@@ -110,9 +111,46 @@ describe('the passphrase', () => {
     expect((await world.send('credentials:list', {})).problems).toEqual([]);
   });
 
+  it('is asked once per browser session: a background stopped while idle wakes unlocked, and answers without a prompt', async () => {
+    const { world: first } = await withPassphrase();
+    const locked = await restartBrowser(first, path, options);
+    expect(await locked.send('vault:status', {})).toEqual({ passphrase: true, locked: true });
+    await locked.send('vault:unlock', { passphrase: PASS });
+    // Chrome stops an idle worker after 30 s; Firefox suspends an idle event page.
+    const woken = restartBackground(locked, options);
+    expect(await woken.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }))).toEqual({
+      authCredentials: { username: 'alice', password: 'right' },
+    });
+    expect(woken.windows.list()).toHaveLength(0);
+    expect(await woken.send('vault:status', {})).toEqual({ passphrase: true, locked: false });
+    // What the session keeps is the key, never the passphrase or a password; storage.local holds no key.
+    const session = JSON.stringify(await fakeBrowser.storage.session.get());
+    expect(session).toContain(UNLOCKED_KEY);
+    expect(session).not.toContain(PASS);
+    expect(session).not.toContain('"right"');
+    expect(JSON.stringify(await local())).not.toContain('"jwk"');
+    // After the passphrase is removed, the session keeps no key.
+    await woken.send('vault:removePassphrase', { current: PASS });
+    expect((await fakeBrowser.storage.session.get(UNLOCKED_KEY))[UNLOCKED_KEY] ?? null).toBeNull();
+  });
+
+  it('a damaged unlocked key in the session, or one for another passphrase, leaves the vault locked and the passphrase still unlocks it', async () => {
+    const { world: first } = await withPassphrase();
+    const keyId = ((await local())[PASSPHRASE_RECORD_KEY] as { keyId: string }).keyId;
+    for (const kept of [{ jwk: { kty: 'oct', k: 'not a key' }, id: keyId }, { jwk: {}, id: 'another-key' }, 'garbage']) {
+      await fakeBrowser.storage.session.set({ [UNLOCKED_KEY]: kept });
+      const world = restartBackground(first, options);
+      expect(await world.send('vault:status', {})).toEqual({ passphrase: true, locked: true });
+      await world.send('vault:unlock', { passphrase: PASS });
+      expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: `r-${JSON.stringify(kept)}` }))).toEqual({
+        authCredentials: { username: 'alice', password: 'right' },
+      });
+    }
+  });
+
   it('"just this once" still answers while locked', async () => {
     const { world: first } = await withPassphrase();
-    const world = restartBackground(first, options);
+    const world = await restartBrowser(first, path, options);
     const waiting = world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }));
     await eventually(() => expect(world.windows.list()).toHaveLength(1));
     const promptId = promptIdOf(world.windows.list()[0]!.url);
@@ -130,7 +168,7 @@ describe('the passphrase', () => {
     expect(after[PASSPHRASE_RECORD_KEY]).not.toEqual(before[PASSPHRASE_RECORD_KEY]);
     // The entries were not touched: the data key is the same, only its wrapping changed.
     expect(after[VAULT_KEY]).toEqual(before[VAULT_KEY]);
-    const world = restartBackground(first, options);
+    const world = await restartBrowser(first, path, options);
     expect(await errorOf(world, 'vault:unlock', { passphrase: PASS })).toBe('passphraseWrong');
     await world.send('vault:unlock', { passphrase: OTHER });
     expect((await world.send('credentials:list', {})).credentials.map((c) => c.username)).toEqual(['alice']);
@@ -138,14 +176,14 @@ describe('the passphrase', () => {
 
   it('remove: needs the passphrase (even while locked); the entries go back under a key in IndexedDB and open after a restart without one', async () => {
     const { world: first } = await withPassphrase();
-    const locked = restartBackground(first, options);
+    const locked = await restartBrowser(first, path, options);
     const before = await local();
     expect(await errorOf(locked, 'vault:removePassphrase', { current: OTHER })).toBe('passphraseWrong');
     expect(await local()).toEqual(before);
     expect(await locked.send('vault:removePassphrase', { current: PASS })).toEqual({ passphrase: false, locked: false });
     expect((await local())[PASSPHRASE_RECORD_KEY] ?? null).toBeNull();
     expect(typeof ((await idbKeyRecord()) as { id?: unknown } | undefined)?.id).toBe('string');
-    const world = restartBackground(locked, options);
+    const world = await restartBrowser(locked, path, options);
     expect(await world.send('vault:status', {})).toEqual({ passphrase: false, locked: false });
     expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }))).toEqual({
       authCredentials: { username: 'alice', password: 'right' },
@@ -169,7 +207,7 @@ describe('the passphrase', () => {
     ).toBe('keyStorageRefused');
     await first.send('vault:setPassphrase', { current: '', next: PASS });
     await saveCredential(first);
-    const world = restartBackground(first, options);
+    const world = await restartBrowser(first, path, options);
     await world.send('vault:unlock', { passphrase: PASS });
     expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }))).toEqual({
       authCredentials: { username: 'alice', password: 'right' },

@@ -122,11 +122,15 @@ export class DeviceKeys implements KeySource {
     }
   }
 
-  /** Keeps an extractable unlocked key for this browser session; in memory it is used as a non-extractable one. */
+  /**
+   * Keeps an extractable unlocked key for this browser session; in memory it
+   * is used as a non-extractable one. A session that takes no write leaves it
+   * unlocked until the background stops, as before the session kept it.
+   */
   async #keepUnlocked(extractable: CryptoKey, keyId: string): Promise<DataKey> {
     const jwk = await crypto.subtle.exportKey('jwk', extractable);
-    await this.session.set({ [UNLOCKED_KEY]: { jwk, id: keyId } });
     this.#unlocked = { key: await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
+    await this.session.set({ [UNLOCKED_KEY]: { jwk, id: keyId } }).catch(() => undefined);
     return this.#unlocked;
   }
 
@@ -191,8 +195,8 @@ export class DeviceKeys implements KeySource {
     const extractable = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
     const keyId = crypto.randomUUID();
     const wrapped = await wrap(extractable, keyId, next, this.iterations);
-    const jwk = await crypto.subtle.exportKey('jwk', extractable);
-    const key: DataKey = { key: await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
+    const raw = await crypto.subtle.exportKey('raw', extractable);
+    const key: DataKey = { key: await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
     await reseal(key, { [PASSPHRASE_RECORD_KEY]: wrapped });
     await this.#keepUnlocked(extractable, keyId);
     // Nothing is sealed with it any more; a copied profile must not hold a key that opens anything.

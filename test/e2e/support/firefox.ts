@@ -331,15 +331,25 @@ class Firefox implements FirefoxUnderTest {
     await this.stopBackgroundAfter(() => Promise.resolve());
   }
 
-  /** The relaunch that sets the short idle timeout comes before `prepare`; the event page idles out after it. */
+  /**
+   * The relaunch that sets the short idle timeout comes before `prepare`.
+   * Installing the add-on starts the event page, which idles out
+   * SHORT_IDLE_MS later; `prepare` runs once it has (a message sent while it
+   * was suspending once met "Receiving end does not exist"), wakes it with
+   * its messages, and it idles out again SHORT_IDLE_MS after the last.
+   */
   async stopBackgroundAfter(prepare: () => Promise<void>): Promise<void> {
     await this.relaunch({ 'extensions.background.idle.timeout': SHORT_IDLE_MS });
-    // Installing the add-on starts the event page; it idles out SHORT_IDLE_MS after the last event prepare sent it.
+    await this.#waitForSuspended();
     await prepare();
+    await this.#waitForSuspended();
+    await this.#evaluateInChrome(`Services.prefs.clearUserPref("extensions.background.idle.timeout"); "ok"`);
+  }
+
+  async #waitForSuspended(): Promise<void> {
     const deadline = Date.now() + 15_000;
     while ((await this.isBackgroundRunning()) && Date.now() < deadline) await sleep(100);
     if (await this.isBackgroundRunning()) throw new Error('the event page did not suspend');
-    await this.#evaluateInChrome(`Services.prefs.clearUserPref("extensions.background.idle.timeout"); "ok"`);
   }
 
   async isBackgroundRunning(): Promise<boolean> {

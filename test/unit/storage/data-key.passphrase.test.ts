@@ -148,6 +148,18 @@ describe('the passphrase', () => {
     }
   });
 
+  it('unlocks this background when the session takes no write (the key then lives in its memory only)', async () => {
+    const { world: first } = await withPassphrase();
+    const world = await restartBrowser(first, path, options);
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockRejectedValue(new Error('QUOTA_BYTES quota exceeded'));
+    await world.send('vault:unlock', { passphrase: PASS });
+    expect(await world.send('vault:status', {})).toEqual({ passphrase: true, locked: false });
+    expect(await world.webRequest.onAuthRequired.trigger(challenge({ requestId: 'r1' }))).toEqual({
+      authCredentials: { username: 'alice', password: 'right' },
+    });
+    expect((await fakeBrowser.storage.session.get(UNLOCKED_KEY))[UNLOCKED_KEY]).toBeUndefined();
+  });
+
   it('"just this once" still answers while locked', async () => {
     const { world: first } = await withPassphrase();
     const world = await restartBrowser(first, path, options);

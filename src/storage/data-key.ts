@@ -209,21 +209,36 @@ export function fixedKeySource(load: () => Promise<CryptoKey>): KeySource {
 
 export const SESSION_KEY = 'pk.sessionKey';
 
+/** How a key is kept in `storage.session` (JSON only): its material as a JWK, and its id. */
+export interface KeptKey {
+  readonly jwk: JsonWebKey;
+  readonly id: string;
+}
+
+/** What to keep for an extractable key, and the non-extractable key to use in memory. */
+export async function keepableKey(extractable: CryptoKey, id: string): Promise<{ kept: KeptKey; key: DataKey }> {
+  const jwk = await crypto.subtle.exportKey('jwk', extractable);
+  const key = await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return { kept: { jwk, id }, key: { key, id } };
+}
+
+/** A kept key read back (non-extractable); undefined for anything that is not one. */
+export async function openKeptKey(stored: unknown): Promise<DataKey | undefined> {
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { jwk, id } = stored as { jwk?: unknown; id?: unknown };
+  if (typeof id !== 'string' || typeof jwk !== 'object' || jwk === null) return undefined;
+  try {
+    const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    return { key, id };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The session key in `storage.session`, as a JWK with its id; created on the first write of the session. */
 export function createSessionKeySource(area: KeyValueArea): KeySource {
   let known: Promise<DataKey | undefined> | undefined;
-  const readStored = async (): Promise<DataKey | undefined> => {
-    const stored = (await area.get(SESSION_KEY))[SESSION_KEY];
-    if (typeof stored !== 'object' || stored === null) return undefined;
-    const { jwk, id } = stored as { jwk?: unknown; id?: unknown };
-    if (typeof id !== 'string' || typeof jwk !== 'object' || jwk === null) return undefined;
-    try {
-      const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
-      return { key, id };
-    } catch {
-      return undefined;
-    }
-  };
+  const readStored = async (): Promise<DataKey | undefined> => openKeptKey((await area.get(SESSION_KEY))[SESSION_KEY]);
   const read = () =>
     (known ??= readStored().then(
       (key) => {
@@ -242,14 +257,10 @@ export function createSessionKeySource(area: KeyValueArea): KeySource {
       const existing = await read();
       if (existing) return existing;
       creating ??= (async () => {
-        const extractable = await newAesKey(true);
-        const jwk = await crypto.subtle.exportKey('jwk', extractable);
-        const id = crypto.randomUUID();
-        await area.set({ [SESSION_KEY]: { jwk, id } });
-        const key = await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']);
-        const made: DataKey = { key, id };
-        known = Promise.resolve(made);
-        return made;
+        const { kept, key } = await keepableKey(await newAesKey(true), crypto.randomUUID());
+        await area.set({ [SESSION_KEY]: kept });
+        known = Promise.resolve(key);
+        return key;
       })().finally(() => (creating = undefined));
       return creating;
     },

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { UserError } from '../core/user-error';
-import type { DataKey, KeySource } from './data-key';
+import { keepableKey, openKeptKey, type DataKey, type KeySource } from './data-key';
 import type { KeyValueArea } from './key-value-area';
 
 /**
@@ -110,28 +110,21 @@ export class DeviceKeys implements KeySource {
   /** The key unlocked earlier in this browser session, if it is the one `record` wraps. */
   async #unlockedInSession(record: WrappedKeyRecord): Promise<DataKey | undefined> {
     if (this.#unlocked?.id === record.keyId) return this.#unlocked;
-    const kept = (await this.session.get(UNLOCKED_KEY).catch((): Record<string, unknown> => ({})))[UNLOCKED_KEY];
-    const { jwk, id } = (typeof kept === 'object' && kept !== null ? kept : {}) as { jwk?: unknown; id?: unknown };
-    if (id !== record.keyId || typeof jwk !== 'object' || jwk === null) return undefined;
-    try {
-      const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
-      this.#unlocked = { key, id: record.keyId };
-      return this.#unlocked;
-    } catch {
-      return undefined;
-    }
+    const kept = await openKeptKey((await this.session.get(UNLOCKED_KEY).catch((): Record<string, unknown> => ({})))[UNLOCKED_KEY]);
+    if (kept?.id !== record.keyId) return undefined;
+    this.#unlocked = kept;
+    return kept;
   }
 
   /**
-   * Keeps an extractable unlocked key for this browser session; in memory it
-   * is used as a non-extractable one. A session that takes no write leaves it
-   * unlocked until the background stops, as before the session kept it.
+   * Keeps the unlocked key for this browser session (made by `keepableKey`);
+   * in memory it is used as a non-extractable one. A session that takes no
+   * write leaves it unlocked until the background stops, as before the
+   * session kept it.
    */
-  async #keepUnlocked(extractable: CryptoKey, keyId: string): Promise<DataKey> {
-    const jwk = await crypto.subtle.exportKey('jwk', extractable);
-    this.#unlocked = { key: await crypto.subtle.importKey('jwk', jwk, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
-    await this.session.set({ [UNLOCKED_KEY]: { jwk, id: keyId } }).catch(() => undefined);
-    return this.#unlocked;
+  async #keepUnlocked({ kept, key }: Awaited<ReturnType<typeof keepableKey>>): Promise<void> {
+    this.#unlocked = key;
+    await this.session.set({ [UNLOCKED_KEY]: kept }).catch(() => undefined);
   }
 
   async #record(): Promise<WrappedKeyRecord | 'damaged' | undefined> {
@@ -177,7 +170,7 @@ export class DeviceKeys implements KeySource {
     const record = await this.#record();
     if (record === undefined || record === 'damaged') throw new UserError('passphraseNotSet', 'No passphrase is set.');
     if (await this.#unlockedInSession(record)) return;
-    await this.#keepUnlocked(await unwrap(record, passphrase, true), record.keyId);
+    await this.#keepUnlocked(await keepableKey(await unwrap(record, passphrase, true), record.keyId));
   }
 
   /**
@@ -195,10 +188,9 @@ export class DeviceKeys implements KeySource {
     const extractable = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
     const keyId = crypto.randomUUID();
     const wrapped = await wrap(extractable, keyId, next, this.iterations);
-    const raw = await crypto.subtle.exportKey('raw', extractable);
-    const key: DataKey = { key: await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']), id: keyId };
-    await reseal(key, { [PASSPHRASE_RECORD_KEY]: wrapped });
-    await this.#keepUnlocked(extractable, keyId);
+    const unlocked = await keepableKey(extractable, keyId);
+    await reseal(unlocked.key, { [PASSPHRASE_RECORD_KEY]: wrapped });
+    await this.#keepUnlocked(unlocked);
     // Nothing is sealed with it any more; a copied profile must not hold a key that opens anything.
     await this.stored.discard?.().catch(() => undefined);
   }
@@ -207,7 +199,7 @@ export class DeviceKeys implements KeySource {
     const key = await unwrap(record, current, true);
     const wrapped = await wrap(key, record.keyId, next, this.iterations);
     await this.local.set({ [PASSPHRASE_RECORD_KEY]: wrapped });
-    if (!(await this.#unlockedInSession(record))) await this.#keepUnlocked(key, record.keyId);
+    if (!(await this.#unlockedInSession(record))) await this.#keepUnlocked(await keepableKey(key, record.keyId));
   }
 
   /**
